@@ -1,0 +1,1 @@
+"""Source text -> AST: the grammar, the parser and the AST node classes."""
