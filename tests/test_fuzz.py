@@ -18,8 +18,8 @@ import vilang
 import vilang.cli
 from conftest import example_models
 
-try:  # the checker needs vilang/check/signatures.py, which may not be written yet
-    from vilang.check.checker import check as _check
+try:  # the checker needs vilang/typecheck/signatures.py, which may not be written yet
+    from vilang.typecheck.checker import check as _check
 except ImportError:
     _check = None
 
@@ -95,6 +95,9 @@ generated quantities {
 
 SEEDS = [p.read_text() for p in example_models()] + INLINE_MODELS
 
+NAMES = ["x", "y", "mu", "sigma", "N", "target", "normal", "normal_lpdf", "normal_rng",
+         "foo_lpdf", "log", "rep_vector", "size", "dims", "0", "1", "2.5", ".5", "1e10", "1e999",
+         "1_000", "99999999999999999999999", "-1"]
 # Tokens the mutations insert: Stan keywords, types, operators, identifiers, numbers, braces,
 # strings and comments, plus hostile text: unicode, NUL, huge identifiers, deep nesting.
 VOCABULARY = [
@@ -105,9 +108,7 @@ VOCABULARY = [
      "jacobian profile T complex tuple repeat".split(),
     *"+ - * / % \\ ^ .^ .* ./ %/% ' ! && || == != < <= > >= = += -= *= /= .*= ./= ~ ? : | , ; "
      "( ) [ ] { } T[ <- # //".split(),
-    "x", "y", "mu", "sigma", "N", "normal", "normal_lpdf", "normal_rng", "foo_lpdf", "log",
-    "rep_vector", "_x", "x__", "0", "1", "2.5", ".5", "1e10", "1e999", "1_000", "1__0", "0x1F",
-    "99999999999999999999999", "1.5e", '"a string"', '"', "/*", "*/", "\n", "\t", " ",
+    *NAMES, "_x", "x__", "1__0", "0x1F", "1.5e", '"a string"', '"', "/*", "*/", "\n", "\t", " ",
     "é", "λ", "\u00a0", "\u2028", "😀", "\x00", "\ufeff",
     "x" * 5000,
     "(" * 300 + "x" + ")" * 300,
@@ -123,15 +124,18 @@ CHARACTERS = st.one_of(st.sampled_from(list("{}()[];,<>=+-*/'~?:|!&^.\"#0aZ_\n\x
 TOKEN = re.compile(r"\s+|[A-Za-z][A-Za-z0-9_]*|[0-9][0-9_]*(\.[0-9_]*)?([eE][+-]?[0-9]+)?|"
                    r'"[^"\n]*"|//[^\n]*|%/%|\.\*=|\./=|[.<>=!+\-*/&|]=?|&&|\|\||.', re.S)
 
+WORD = re.compile(r"[A-Za-z0-9_.]+")
+# "rename" swaps one name or number for another from the same model or the vocabulary: the
+# text still parses, so these mutants exercise the checker rather than the parser.
 MUTATIONS = ["delete", "duplicate", "swap", "insert", "replace", "delete_char", "insert_char",
-             "truncate"]
+             "truncate", *["rename"] * 6]
 
 
 @st.composite
 def mutants(draw) -> str:
-    """A seed model with 1-6 random mutations applied to its tokens and characters."""
+    """A seed model with 1-4 random mutations applied to its tokens and characters."""
     tokens = [m.group() for m in TOKEN.finditer(draw(st.sampled_from(SEEDS)))]
-    for _ in range(draw(st.integers(1, 6))):
+    for _ in range(draw(st.integers(1, 4))):
         kind = draw(st.sampled_from(MUTATIONS))
         i = draw(st.integers(0, max(len(tokens) - 1, 0)))
         if not tokens:
@@ -154,8 +158,13 @@ def mutants(draw) -> str:
         elif kind == "insert_char":
             k = draw(st.integers(0, len(tokens[i])))
             tokens[i] = tokens[i][:k] + draw(CHARACTERS) + tokens[i][k:]
-        else:  # truncate
+        elif kind == "truncate":
             tokens = tokens[:i]
+        else:  # rename
+            words = [k for k, t in enumerate(tokens) if WORD.fullmatch(t)]
+            if words:
+                k = draw(st.sampled_from(words))
+                tokens[k] = draw(st.sampled_from([tokens[w] for w in words] + NAMES))
     return "".join(tokens)
 
 

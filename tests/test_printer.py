@@ -13,8 +13,8 @@ from conftest import example_models
 from vilang.syntax import ast as A
 from vilang.syntax.printer import print_expr, print_program
 
-try:  # the checker needs vilang/check/signatures.py, which may not be written yet
-    from vilang.check.checker import check as _check
+try:  # the checker needs vilang/typecheck/signatures.py, which may not be written yet
+    from vilang.typecheck.checker import check as _check
 except ImportError:
     _check = None
 

@@ -1,10 +1,10 @@
-"""Tests of the signature table of Stan's built-ins (vilang.check.signatures)."""
+"""Tests of the signature table of Stan's built-ins (vilang.typecheck.signatures)."""
 import re
 from itertools import product
 
 import pytest
 
-from vilang.check import signatures as S
+from vilang.typecheck import signatures as S
 from vilang.types import (BASES, FUNCTION, INT, INT_ARRAY, MATRIX, REAL, REAL_ARRAY, VECTOR,
                           UnsizedType, promotes_to)
 

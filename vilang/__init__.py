@@ -12,5 +12,5 @@ __all__ = ["parse", "check", "ModelError", "ModelWarning", "InternalCompilerErro
 
 def check(program, filename: str | None = None):
     """Type-check a parsed program (or source text); returns a `CheckedProgram`."""
-    from vilang.check.checker import check as _check
+    from vilang.typecheck.checker import check as _check
     return _check(program, filename=filename)

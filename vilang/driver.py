@@ -5,7 +5,7 @@ order and stops at the first error.
 """
 from __future__ import annotations
 
-from vilang.check.checker import CheckedProgram, check
+from vilang.typecheck.checker import CheckedProgram, check
 from vilang.syntax.parser import parse
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from vilang.check import signatures as S
-from vilang.check.checker import CheckedProgram
+from vilang.typecheck import signatures as S
+from vilang.typecheck.checker import CheckedProgram
 from vilang.errors import InternalCompilerError
 from vilang.ir import nodes as I
 from vilang.syntax import ast as A
@@ -397,7 +397,7 @@ def assignments(stmts):
 
 def expr_names(e) -> set[str]:
     """Variable names in an expression, plus "target()" when it reads the target."""
-    from vilang.check.checker import walk_vars
+    from vilang.typecheck.checker import walk_vars
     names = set(walk_vars(e))
     if _reads_target(e):
         names.add("target()")

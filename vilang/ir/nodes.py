@@ -99,6 +99,7 @@ class Declare(Stmt):
     var: Var
     shape: tuple[Operand, ...]
     kind: str = "local"       # "local", or the constrained kind for checks ("simplex", ...)
+    save_old: bool = False    # gradient kernels: push the previous value first (in loops)
 
 
 @dataclass
@@ -108,6 +109,7 @@ class Assign(Stmt):
     var: Var
     indices: tuple[IndexSpec, ...]
     value: Operand
+    save_old: bool = False    # gradient kernels: push var[indices] after the ops, before storing
 
 
 @dataclass
@@ -125,6 +127,7 @@ class For(Stmt):
     lo: Operand
     hi: Operand
     body: list[Stmt]
+    record: bool = False      # gradient kernels: push lo and the trip count for the reverse
 
 
 @dataclass
@@ -132,6 +135,7 @@ class While(Stmt):
     cond_ops: list[Op]
     cond: Operand
     body: list[Stmt]
+    record: bool = False      # gradient kernels: count iterations and push the count
 
 
 @dataclass
@@ -139,6 +143,7 @@ class If(Stmt):
     cond: Operand
     then: list[Stmt]
     orelse: list[Stmt]
+    record: bool = False      # gradient kernels: push the condition for the reverse
 
 
 @dataclass

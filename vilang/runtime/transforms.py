@@ -156,6 +156,12 @@ def _lower_times_transpose_vjp(low, value_bar, low_bar):
             low_bar[i, j] = s
 
 
+def _square_size(k, k2):
+    if k2 is not None and int(k2) != int(k):
+        raise ValueError(f"a {k}x{k2} matrix is not square")
+    return int(k)
+
+
 # ----------------------------------------------------------------------------------------------
 # lower bound:  y = lb + exp(x),  log|J| = x
 
@@ -739,8 +745,9 @@ def unit_vector_check(y):
 # log|J| = sum log(1 - z^2) + 0.5 * sum_{i, 1<=j<i} log(1 - sum_{j'<j} L[i,j']^2)
 #        = sum_{i>j} (i + 1 - j) * log sech(x_ij)        (Jacobian wrt the strict lower triangle)
 
-def cholesky_factor_corr_unc_size(k):
-    k = int(k)
+def cholesky_factor_corr_unc_size(k, k2=None):
+    """(K) or the constrained shape (K, K)."""
+    k = _square_size(k, k2)
     return k * (k - 1) // 2
 
 
@@ -826,8 +833,9 @@ def cholesky_factor_corr_check(y):
 # Omega = L L^T.  log|J| = sum log(1 - z^2) + 0.5 * sum_{c} sum_{i>c} (K - c - 2) log(1 - z_ic^2)
 # (0-based column c) = sum_{i>c} (K - c) * log sech(x_ic)  (wrt the strict lower triangle of Omega).
 
-def corr_matrix_unc_size(k):
-    k = int(k)
+def corr_matrix_unc_size(k, k2=None):
+    """(K) or the constrained shape (K, K)."""
+    k = _square_size(k, k2)
     return k * (k - 1) // 2
 
 
@@ -923,8 +931,9 @@ def corr_matrix_check(y):
 # of L (diagonal = exp(x)); Sigma = L L^T.
 # log|J| = K log 2 + sum_k (K - k + 1) log L_kk   (0-based k; wrt Sigma's lower triangle)
 
-def cov_matrix_unc_size(k):
-    k = int(k)
+def cov_matrix_unc_size(k, k2=None):
+    """(K) or the constrained shape (K, K)."""
+    k = _square_size(k, k2)
     return k + k * (k - 1) // 2
 
 

@@ -383,6 +383,8 @@ class Program:
     transformed_parameters: Optional[tuple[Stmt, ...]] = None
     model: Optional[tuple[Stmt, ...]] = None
     generated_quantities: Optional[tuple[Stmt, ...]] = None
+    filename: str = field(default="model.vi", compare=False, repr=False)
+    source: Optional[str] = field(default=None, compare=False, repr=False)
 
     def blocks(self):
         """(block name, statements) for each block present, in order (functions excluded)."""

@@ -6,6 +6,7 @@ parsing a model costs only the parse itself.
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -43,7 +44,9 @@ def parse(text: str, filename: str = "model.vi") -> A.Program:
     """
     try:
         tree = lark_parser().parse(text)
-        return AstBuilder().transform(tree)
+        program = AstBuilder().transform(tree)
+        program.filename, program.source = filename, text
+        return program
     except ModelError as err:
         raise err.with_source(filename, text) from None
     except lark.exceptions.VisitError as err:
@@ -82,4 +85,7 @@ def _syntax_error(err: UnexpectedInput, text: str) -> SyntaxModelError:
         loc = Loc(tok.line, tok.column - 1, tok.end_line or tok.line,
                   (tok.end_column or tok.column + 1) - 1)
     prev = getattr(err, "token_history", None) or []
+    line_text = text.splitlines()[loc.line - 1] if 0 < loc.line <= len(text.splitlines()) else ""
+    if re.search(r"<\s*-", line_text[:loc.col + 1]) and "=" not in line_text[:loc.col]:
+        return SyntaxModelError('The "<-" assignment was removed in Stan 2.33. Use "=".', loc)
     return SyntaxModelError(explain_unexpected_token(tok, set(err.expected), prev), loc)

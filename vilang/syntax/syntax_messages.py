@@ -48,6 +48,13 @@ def explain_unexpected_token(tok, expected: set[str], prev) -> str:
     """The message for an unexpected token `tok` when the parser `expected` these kinds."""
     text = str(tok)
     last = prev[-1] if prev else None
+    if last is not None and last.type == "IDENT" and str(last) == "else":
+        return 'Found "else" without a matching "if". An else branch must directly follow ' \
+               'the statement of an if.'
+    if last is not None and last.type == "IDENT" and str(last) in RESERVED - {"lower", "upper",
+                                                                               "offset",
+                                                                               "multiplier"}:
+        return (f'"{last}" is a reserved word and cannot be used here (nor as a name).')
     if tok.type == "$END":
         return ('Unexpected end of input. A block, statement or expression is not finished: '
                 'check for a missing "}", ")" or ";".')
@@ -67,6 +74,8 @@ def explain_unexpected_token(tok, expected: set[str], prev) -> str:
             "SEMICOLON" in expected and "EQ" in expected):
         return ("Old array syntax such as \"real x[N];\" was removed in Stan 2.33. "
                 "Declare arrays as \"array[N] real x;\".")
+    if len(expected) == 1 and next(iter(expected)) in FRIENDLY:
+        return f"Expected {_friendly(next(iter(expected)))} but found {describe(tok)}."
     if expected == {"IDENT"} or (expected <= {"IDENT", "LT", "LSQB"} and "IDENT" in expected):
         return f"Expected a new identifier (a name) here but found {describe(tok)}."
     if "SEMICOLON" in expected and len(expected) <= 3 and not expected & BINARY_OPERATORS:

@@ -1,0 +1,1 @@
+"""Reverse-mode differentiation as a compile-time pass: IR in, gradient IR out."""

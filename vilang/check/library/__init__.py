@@ -1,4 +1,0 @@
-"""Declarative tables of Stan's built-in functions, distributions and operators.
-
-Plain data in Stan's own type spelling; `vilang.check.signatures` parses it and resolves calls.
-"""

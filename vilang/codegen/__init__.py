@@ -1,0 +1,1 @@
+"""IR (and gradient IR) -> Python source for numba kernels."""
