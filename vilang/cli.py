@@ -21,7 +21,9 @@ def build_arg_parser() -> argparse.ArgumentParser:
     chk.add_argument("model", help="path to a .vi file")
     comp = sub.add_parser("compile", help="compile a model; --emit prints a stage")
     comp.add_argument("model", help="path to a .vi file")
-    comp.add_argument("--emit", choices=["ast"], help="print a compiler stage instead")
+    comp.add_argument("--emit", choices=["ast", "ir", "py"],
+                      help="print a compiler stage: the checked AST, the IR with its gradient, "
+                           "or the generated Python source")
     return p
 
 
@@ -47,13 +49,22 @@ def run_check(args) -> int:
 
 
 def run_compile(args) -> int:
-    from vilang.driver import check_file
-    from vilang.syntax.printer import print_program
-    checked = check_file(args.model, read_model(args.model))
+    from vilang import driver
+    text = read_model(args.model)
+    checked = driver.check_file(args.model, text)
     for w in checked.warnings:
         print(w, file=sys.stderr)
     if args.emit == "ast":
+        from vilang.syntax.printer import print_program
         sys.stdout.write(print_program(checked.program, annotate_types=True))
+    elif args.emit == "ir":
+        sys.stdout.write(driver.ir_text(checked))
+    else:
+        model = driver.compile_checked(checked, text, args.model)
+        if args.emit == "py":
+            sys.stdout.write(model.source)
+        else:
+            print(f"compiled {args.model} -> {model.module.__file__}", file=sys.stderr)
     return EXIT_OK
 
 

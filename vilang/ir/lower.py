@@ -448,6 +448,7 @@ def lower(checked: CheckedProgram) -> I.Program:
 class ProgramLowerer(Lowerer):
     def program(self) -> I.Program:
         p = self.checked.program
+        self.output_shapes = {}
         functions = [self.function(d) for d in (p.functions or ()) if d.body is not None]
         self.active_names = set()
         data, data_checks = self.data_block(p.data or ())
@@ -464,16 +465,25 @@ class ProgramLowerer(Lowerer):
         model = self.stmts(p.model or (), [])
         gq_src = p.generated_quantities or ()
         self.active_names = set()
-        gq_vars_before = dict(self.vars)
         gq = self.value_block(gq_src, "generated quantities") + self.constraint_checks(gq_src)
         outputs["generated quantities"] = self.declared(gq_src)
-        del gq_vars_before
         outputs["parameters"] = [(q.name, q.var, q.decl_type) for q in params]
-        return I.Program(data, data_checks, tdata, params, tp, model, gq, functions, outputs)
+        for q in params:
+            self.record_shape(q.name, q.decl_type)
+        return I.Program(data, data_checks, tdata, params, tp, model, gq, functions, outputs,
+                         self.output_shapes)
 
     def declared(self, stmts) -> list:
         """(name, var, type) of the top-level declarations of a block: its outputs."""
-        return [(s.name, self.vars[s.name], s.type) for s in stmts if isinstance(s, A.VarDecl)]
+        out = [(s.name, self.vars[s.name], s.type) for s in stmts if isinstance(s, A.VarDecl)]
+        for name, _, t in out:
+            self.record_shape(name, t)
+        return out
+
+    def record_shape(self, name: str, t: A.SizedType):
+        """Ops computing an output's shape from data alone (for naming outputs)."""
+        ops: list = []
+        self.output_shapes[name] = (ops, self.shape(t, ops))
 
     def data_block(self, decls):
         data, checks = [], []

@@ -223,3 +223,4 @@ class Program:
     generated_quantities: list[Stmt]
     functions: list[Function]
     outputs: dict[str, list[tuple[str, Var, object]]]  # block -> (name, var, SizedType)
+    output_shapes: dict[str, tuple[list, tuple]]       # name -> (ops, shape operands)

@@ -12,7 +12,7 @@ FASTMATH = frozenset({"nsz", "arcp", "contract", "reassoc"})
 
 def kernel(fn=None, **overrides):
     """Decorator: `@kernel` or `@kernel(parallel=True)`."""
-    options = dict(nopython=True, cache=True, nogil=True, error_model="numpy",
+    options = dict(cache=True, nogil=True, error_model="numpy",
                    fastmath=set(FASTMATH))
     options.update(overrides)
     if fn is None:

@@ -23,6 +23,7 @@ parameters are computed by forward-mode differentiation of the series / continue
 import math
 
 import numpy as np
+from numba.extending import overload
 
 from .jit import kernel
 
@@ -569,3 +570,45 @@ def log_bessel_i0_ratio(x):
         if abs(t0) < s0 * 1e-17 and abs(t1) < abs(s1) * 1e-17:
             break
     return x - 0.5 * math.log(2.0 * PI * x) + math.log(s0), s1 / s0
+
+
+# ---------------------------------------------------------------------------------------
+# tuple helpers (gradients are homogeneous float64 tuples)
+# ---------------------------------------------------------------------------------------
+
+def tscale(t, s):
+    """Tuple t multiplied elementwise by the scalar s (usable inside kernels)."""
+    return tuple(x * s for x in t)
+
+
+def tfill(t, v):
+    """A tuple of the same length as t with every entry v (usable inside kernels)."""
+    return tuple(v for _ in t)
+
+
+@overload(tscale, jit_options={"cache": True})
+def _tscale_impl(t, s):
+    n = len(t)
+    if n == 1:
+        return lambda t, s: (t[0] * s,)
+    if n == 2:
+        return lambda t, s: (t[0] * s, t[1] * s)
+    if n == 3:
+        return lambda t, s: (t[0] * s, t[1] * s, t[2] * s)
+    if n == 4:
+        return lambda t, s: (t[0] * s, t[1] * s, t[2] * s, t[3] * s)
+    return None
+
+
+@overload(tfill, jit_options={"cache": True})
+def _tfill_impl(t, v):
+    n = len(t)
+    if n == 1:
+        return lambda t, v: (v,)
+    if n == 2:
+        return lambda t, v: (v, v)
+    if n == 3:
+        return lambda t, v: (v, v, v)
+    if n == 4:
+        return lambda t, v: (v, v, v, v)
+    return None

@@ -93,3 +93,129 @@ def check_indices(idx, n):
         if idx[k] < 1 or idx[k] > n:
             return False
     return True
+
+
+@kernel
+def push_int_array(tape, pos, arr):
+    flat = np.ascontiguousarray(arr).reshape(-1)
+    n = flat.shape[0]
+    if pos + n + 1 > tape.shape[0]:
+        tape = grow_i(tape, pos + n + 1)
+    tape[pos:pos + n] = flat
+    tape[pos + n] = n
+    return tape, pos + n + 1
+
+
+@kernel
+def pop_int_array_into(tape, pos, arr):
+    n = tape[pos - 1]
+    start = pos - 1 - n
+    if n == arr.size:
+        flat = arr.reshape(-1)
+        flat[:] = tape[start:pos - 1]
+    return start
+
+
+@kernel
+def slice_range(lo, hi, extent):
+    """0-based positions of the 1-based inclusive slice lo:hi (empty when hi < lo)."""
+    if hi < lo:
+        return np.empty(0, np.int64)
+    return np.arange(lo - 1, hi)
+
+
+@kernel
+def int_divide(a, b):
+    """Stan's integer division: truncates towards zero."""
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b >= 0) else -q
+
+
+@kernel
+def int_modulus(a, b):
+    """Stan's (C++) modulus: the sign of the dividend."""
+    return a - int_divide(a, b) * b
+
+
+@kernel
+def matvec(a, x):
+    """A @ x for a C-ordered matrix: a fused loop (faster than BLAS for tall, thin A)."""
+    n, m = a.shape
+    out = np.empty(n)
+    for i in range(n):
+        s = 0.0
+        for j in range(m):
+            s += a[i, j] * x[j]
+        out[i] = s
+    return out
+
+
+@kernel
+def vecmat(x, a):
+    """x @ A (a row vector times a matrix) for a C-ordered matrix."""
+    n, m = a.shape
+    out = np.zeros(m)
+    for i in range(n):
+        xi = x[i]
+        for j in range(m):
+            out[j] += xi * a[i, j]
+    return out
+
+
+@kernel
+def add_outer(out, u, v):
+    """out += outer(u, v), in place."""
+    for i in range(u.shape[0]):
+        ui = u[i]
+        for j in range(v.shape[0]):
+            out[i, j] += ui * v[j]
+
+
+@kernel
+def truncation_outside(y, lo, hi):
+    """0 when every element of y lies in [lo, hi], else -inf."""
+    for v in np.asarray(y).reshape(-1):
+        if v < lo or v > hi:
+            return -np.inf
+    return 0.0
+
+
+@kernel
+def unc_order(m):
+    """The elements of a matrix (or array of matrices) in Stan's unconstrained order:
+    arrays row-major, each matrix column-major."""
+    r, c = m.shape[-2], m.shape[-1]
+    flat = np.ascontiguousarray(m).reshape((-1, r, c))
+    out = np.empty(flat.shape[0] * r * c)
+    k = 0
+    for e in range(flat.shape[0]):
+        for j in range(c):
+            for i in range(r):
+                out[k] = flat[e, i, j]
+                k += 1
+    return out
+
+
+@kernel
+def from_unc_order(u, shape):
+    """Inverse of `unc_order`: a float array of `shape` (last two axes a matrix)."""
+    out = np.empty(shape)
+    r, c = shape[-2], shape[-1]
+    flat = out.reshape((-1, r, c))
+    k = 0
+    for e in range(flat.shape[0]):
+        for j in range(c):
+            for i in range(r):
+                flat[e, i, j] = u[k]
+                k += 1
+    return out
+
+
+@kernel
+def write_colmajor(out, pos, value):
+    """Write `value` (scalar or array) into out[pos:] in Stan's output order (column-major over
+    all dimensions, array dimensions included); returns the next position."""
+    flat = np.ascontiguousarray(np.asarray(value).T).reshape(-1)
+    n = flat.shape[0]
+    out[pos:pos + n] = flat
+    return pos + n

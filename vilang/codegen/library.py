@@ -1,0 +1,251 @@
+"""Rules for the runtime library: distributions, elementwise and tensor functions, and calls
+of user-defined functions.  The runtime's metadata tables say what exists; this module only
+decides how a call site loops, broadcasts, checks and accumulates adjoints."""
+from __future__ import annotations
+
+from vilang.codegen import elementwise as E
+from vilang.codegen.context import KernelContext
+from vilang.codegen.writer import ndim
+from vilang.errors import InternalCompilerError
+from vilang.ir import nodes as I
+
+DENSITY = ("_lpdf", "_lupdf", "_lpmf", "_lupmf")
+CDFS = ("_cdf", "_lcdf", "_lccdf")
+
+
+def split_suffix(name: str):
+    for suffix in DENSITY + CDFS + ("_rng",):
+        if name.endswith(suffix):
+            return name[: -len(suffix)], suffix
+    return name, ""
+
+
+def family(name: str):
+    """(kind, Family) for a distribution family name, or (None, None)."""
+    from vilang.runtime import multivariate, univariate
+    if name in univariate.FAMILIES:
+        return "univariate", univariate.FAMILIES[name]
+    if name in multivariate.FAMILIES:
+        return "multivariate", multivariate.FAMILIES[name]
+    return None, None
+
+
+def fam_fn(fam, *names):
+    for n in names:
+        fn = getattr(fam, n, None)
+        if fn is not None:
+            return fn
+    raise InternalCompilerError(f"runtime family lacks {names}")
+
+
+def forward(ctx: KernelContext, op: I.Op):
+    fam_name, suffix = split_suffix(op.prim)
+    if suffix:
+        kind, fam = family(fam_name)
+        if fam is None:
+            raise InternalCompilerError(f"no runtime implementation of {op.prim}")
+        if kind == "univariate":
+            return univariate_forward(ctx, op, fam_name, suffix, fam)
+        return multivariate_forward(ctx, op, fam_name, suffix, fam)
+    impl = function_impl(op)
+    if impl.elementwise:
+        ref = ctx.ref(impl.value)
+        int_valued = op.dst.type.base == "int"
+        E.forward(ctx, op, lambda a: f"{ref}({', '.join(a)})", real_args=not int_valued)
+        return
+    args = ", ".join(ctx.val(a) for a in op.args)
+    ctx.w.line(f"{op.dst.name} = {ctx.ref(impl.value)}({args})")
+
+
+def adjoint(ctx: KernelContext, op: I.Op):
+    fam_name, suffix = split_suffix(op.prim)
+    if suffix == "_rng":
+        return
+    if suffix:
+        kind, fam = family(fam_name)
+        if kind == "univariate":
+            return univariate_adjoint(ctx, op, fam_name, suffix, fam)
+        return multivariate_adjoint(ctx, op, fam_name, suffix, fam)
+    impl = function_impl(op)
+    if impl.derivative is None:
+        return
+    if impl.elementwise:
+        ref = ctx.ref(impl.derivative)
+        E.adjoint(ctx, op, lambda a, d: [f"r_[{k + 1}]" for k in range(len(a))],
+                  prelude=lambda a: f"r_ = {ref}({', '.join(a)})")
+        return
+    args = ", ".join(ctx.val(a) for a in op.args)
+    ctx.w.line(f"r_ = {ctx.ref(impl.derivative)}({args}, {op.dst.name}, {ctx.bar(op.dst)})")
+    real_args = [a for a in op.args if a.type.base != "int"]
+    for k, a in enumerate(real_args):
+        if isinstance(a, I.Var) and a.active:
+            ctx.w.line(f"{ctx.bar(a)} += r_[{k}]")
+
+
+def function_impl(op: I.Op):
+    from vilang.runtime import functions_table
+    impl = functions_table.lookup(op.prim, [a.type for a in op.args])
+    if impl is None:
+        raise InternalCompilerError(
+            f"no runtime implementation of {op.prim}({', '.join(str(a.type) for a in op.args)})")
+    return impl
+
+
+# ---------------------------------------------------------------- univariate distributions
+def _loop_header(ctx: KernelContext, op: I.Op, args):
+    """Open a loop over the common length of the container arguments; returns element
+    expressions (None when all arguments are scalars: no loop)."""
+    w = ctx.w
+    containers = [a for a in args if isinstance(a, I.Var) and ndim(a.type) > 0]
+    if not containers:
+        return [ctx.val(a) if a.type.base == "int" else ctx.real(a) for a in args], False
+    n = f"n_{op.dst.name}"
+    w.line(f"{n} = {containers[0].name}.size")
+    for c in containers[1:]:
+        ctx.fail_if(f"{c.name}.size != {n}", op.loc,
+                    f"{op.prim}: all container arguments must have the same size.")
+    w.line(f"for i_ in range({n}):")
+    w.depth += 1
+    elems = []
+    for a in args:
+        if isinstance(a, I.Var) and ndim(a.type) > 0:
+            elems.append(f"{a.name}.reshape(-1)[i_]" if ndim(a.type) > 1 else f"{a.name}[i_]")
+        else:
+            elems.append(ctx.val(a) if a.type.base == "int" else ctx.real(a))
+    return elems, True
+
+
+def univariate_forward(ctx, op, fam_name, suffix, fam):
+    w, dst = ctx.w, op.dst.name
+    if suffix == "_rng":
+        return rng_forward(ctx, op, fam)
+    reduce_op = "*=" if suffix == "_cdf" else "+="
+    w.line(f"{dst} = {1.0 if suffix == '_cdf' else 0.0}")
+    elems, looped = _loop_header(ctx, op, op.args)
+    check = ctx.ref(fam_fn(fam, "check"))
+    first_site = len(ctx.sites) + 1
+    for k, cond in enumerate(fam.arg_conditions):
+        ctx.site(op.loc, f"{op.prim}: {cond}.")
+    w.line(f"c_ = {check}({', '.join(elems)})")
+    with w.block("if c_ != 0:"):
+        w.line(f"err[0] = {first_site} + c_ - 1")
+        w.line(ctx.fail_stmt)
+    value_fn = ctx.ref(fam_fn(fam, suffix[1:].replace("lup", "lp"), "lpdf", "lpmf")) \
+        if suffix in DENSITY else ctx.ref(fam_fn(fam, suffix[1:]))
+    w.line(f"{dst} {reduce_op} {value_fn}({', '.join(elems)})")
+    if suffix in ("_lupdf", "_lupmf"):
+        flags = ", ".join("True" if isinstance(a, I.Var) and a.active else "False"
+                          for a in op.args)
+        with w.block("if propto:"):
+            w.line(f"{dst} -= {ctx.ref(fam_fn(fam, 'dropped'))}({', '.join(elems)}, {flags})")
+    if looped:
+        w.depth -= 1
+
+
+def univariate_adjoint(ctx, op, fam_name, suffix, fam):
+    w = ctx.w
+    g = ctx.bar(op.dst)
+    if suffix in DENSITY:
+        deriv = fam_fn(fam, "lpdf_d", "lpmf_d")
+    else:
+        deriv = fam_fn(fam, suffix[1:] + "_d")
+    elems, looped = _loop_header(ctx, op, op.args)
+    w.line(f"r_ = {ctx.ref(deriv)}({', '.join(elems)})")
+    real_positions = real_arg_positions(op, fam)
+    scale = g
+    if suffix == "_cdf":
+        # d(prod)/d x_i = prod / F_i * dF_i
+        w.line(f"f_ = {ctx.ref(fam_fn(fam, 'cdf'))}({', '.join(elems)})")
+        scale = f"({g} * {op.dst.name} / f_)"
+    for k, a in enumerate(op.args):
+        pos = real_positions.get(k)
+        if pos is None or not (isinstance(a, I.Var) and a.active):
+            continue
+        target = f"{ctx.bar(a)}[i_]" if ndim(a.type) > 0 else ctx.bar(a)
+        if ndim(a.type) > 1:
+            target = f"{ctx.bar(a)}.reshape(-1)[i_]"
+        w.line(f"{target} += {scale} * r_[{pos + 1}]")
+    if looped:
+        w.depth -= 1
+
+
+def real_arg_positions(op, fam) -> dict[int, int]:
+    """Argument position -> position among the derivatives the runtime returns."""
+    out, pos = {}, 0
+    int_params = set(getattr(fam, "int_params", ()) or ())
+    names = ("y",) + tuple(fam.params)
+    for k, name in enumerate(names[: len(op.args)]):
+        if k == 0 and getattr(fam, "discrete", False):
+            continue
+        if name in int_params:
+            continue
+        out[k] = pos
+        pos += 1
+    return out
+
+
+def rng_forward(ctx, op, fam):
+    w, dst = ctx.w, op.dst.name
+    rng = ctx.ref(fam_fn(fam, "rng"))
+    containers = [a for a in op.args if isinstance(a, I.Var) and ndim(a.type) > 0]
+    if not containers or op.dst.type.dims == 0 and ndim(op.dst.type) > 0:
+        args = [ctx.val(a) if a.type.base == "int" else ctx.real(a) for a in op.args]
+        w.line(f"{dst} = {rng}({', '.join(args)})")
+        return
+    dtype = "np.int64" if op.dst.type.base == "int" else "np.float64"
+    w.line(f"{dst} = np.empty({containers[0].name}.size, {dtype})")
+    elems, looped = _loop_header(ctx, op, op.args)
+    w.line(f"{dst}[i_] = {rng}({', '.join(elems)})")
+    w.depth -= 1
+
+
+# ---------------------------------------------------------------- multivariate distributions
+def multivariate_forward(ctx, op, fam_name, suffix, fam):
+    w, dst = ctx.w, op.dst.name
+    args = ", ".join(ctx.val(a) if a.type.base == "int" else ctx.real(a) for a in op.args)
+    if suffix == "_rng":
+        w.line(f"{dst} = {ctx.ref(fam_fn(fam, 'rng'))}({args})")
+        return
+    first_site = len(ctx.sites) + 1
+    for cond in fam.arg_conditions:
+        ctx.site(op.loc, f"{op.prim}: {cond}.")
+    w.line(f"c_ = {ctx.ref(fam_fn(fam, 'check'))}({args})")
+    with w.block("if c_ != 0:"):
+        w.line(f"err[0] = {first_site} + c_ - 1")
+        w.line(ctx.fail_stmt)
+    w.line(f"{dst} = {ctx.ref(fam_fn(fam, 'lpdf', 'lpmf'))}({args})")
+    if suffix in ("_lupdf", "_lupmf"):
+        flags = ", ".join("True" if isinstance(a, I.Var) and a.active else "False"
+                          for a in op.args)
+        with w.block("if propto:"):
+            w.line(f"{dst} -= {ctx.ref(fam_fn(fam, 'dropped'))}({args}, {flags})")
+
+
+def multivariate_adjoint(ctx, op, fam_name, suffix, fam):
+    w, g = ctx.w, ctx.bar(op.dst)
+    args = ", ".join(ctx.val(a) if a.type.base == "int" else ctx.real(a) for a in op.args)
+    w.line(f"r_ = {ctx.ref(fam_fn(fam, 'lpdf_d', 'lpmf_d'))}({args})")
+    for k, pos in real_arg_positions(op, fam).items():
+        a = op.args[k]
+        if isinstance(a, I.Var) and a.active:
+            w.line(f"{ctx.bar(a)} += {g} * r_[{pos + 1}]")
+
+
+# ---------------------------------------------------------------- user functions
+def user_call_forward(ctx: KernelContext, op: I.Op):
+    name = ctx.user_function_name(op)
+    args = ", ".join(ctx.val(a) for a in op.args)
+    ctx.w.line(f"{op.dst.name} = {name}({args}{', ' if args else ''}err)")
+    with ctx.w.block("if err[0] != 0:"):
+        ctx.w.line(ctx.fail_stmt)
+
+
+def user_call_adjoint(ctx: KernelContext, op: I.Op):
+    name = ctx.user_function_name(op) + "_vjp"
+    args = ", ".join(ctx.val(a) for a in op.args)
+    g = ctx.bar(op.dst) if op.dst.name != "_void" else "0.0"
+    ctx.w.line(f"r_ = {name}({args}{', ' if args else ''}{g}, err)")
+    real_args = [a for a in op.args if a.type.base != "int"]
+    for k, a in enumerate(real_args):
+        if isinstance(a, I.Var) and a.active:
+            ctx.w.line(f"{ctx.bar(a)} += r_[{k}]")

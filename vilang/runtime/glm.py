@@ -1,0 +1,735 @@
+"""Stan's GLM distributions as single-pass fused numba kernels.
+
+normal_id_glm(y | x, alpha, beta, sigma), bernoulli_logit_glm(y | x, alpha, beta),
+poisson_log_glm(y | x, alpha, beta), neg_binomial_2_log_glm(y | x, alpha, beta, phi),
+categorical_logit_glm(y | x, alpha, beta), ordered_logistic_glm(y | x, beta, cuts).
+
+These are the hot loops of regression models: every kernel makes ONE pass over the rows of x,
+computing eta_n = alpha_n + x[n, :] . beta once per row and accumulating the log density and
+all gradient contributions (d alpha, d beta += g_n x[n, :], d x[n, :] = g_n beta when asked)
+in that same pass.
+
+Argument forms (numba compiles one specialisation per combination):
+  * y: a scalar (broadcast to every row) or a 1-D array with one entry per row (float64 for
+    normal_id_glm, int64 otherwise);
+  * x: a 2-D N x K matrix, or a 1-D row vector shared by every observation (then N is the
+    size of y);
+  * alpha, sigma, phi: a float scalar or a 1-D array with one entry per row (for
+    categorical_logit_glm alpha is always the vector of per-class intercepts);
+  * beta: a 1-D vector of size K (a K x C matrix for categorical_logit_glm).
+Gradients come back in the shape of their argument: a float for a scalar alpha/sigma/phi/y.
+
+Entry points per family F (besides the conventions of `vilang.runtime.multivariate`):
+  * `F_lpdf/lpmf(y, x, ...)`, `F_lpdf/lpmf_d(y, x, ...)` (full gradient, d_x included),
+  * `F_lpdf/lpmf_d_nox(y, x, ...)`: the same tuple but d_x is not computed (for the usual
+    case of data x): it is a zero-size (0, K) array for a matrix x (zeros for a row vector),
+  * `F_dropped(y, x, ..., a_y, a_x, ...)`, `F_check(y, x, ...)`; no rng except
+    `bernoulli_logit_glm_rng(x, alpha, beta)` (Stan has that one).
+"""
+import math
+import sys
+
+import numpy as np
+from numba import types
+from numba.extending import overload
+
+from .jit import kernel
+from .multivariate import (LOG_2PI, _all_finite, _all_finite_any, _at, _digamma, _gi,
+                           _inv_logit, _is_ordered, _is_vec, _like, _log1p_exp, _nobs,
+                           _ord_term, _register, _vlen)
+
+
+def _xv(x, n, k):
+    """x[n, k] for a matrix, x[k] for a shared row vector."""
+
+
+@overload(_xv)
+def _ov_xv(x, n, k):
+    if x.ndim == 2:
+        return lambda x, n, k: x[n, k]
+    return lambda x, n, k: x[k]
+
+
+def _gix(x, n):
+    """Row of the d_x buffer that observation n accumulates into."""
+
+
+@overload(_gix)
+def _ov_gix(x, n):
+    if x.ndim == 2:
+        return lambda x, n: n
+    return lambda x, n: 0
+
+
+def _kx(x):
+    """Number of columns (attributes)."""
+
+
+@overload(_kx)
+def _ov_kx(x):
+    if x.ndim == 2:
+        return lambda x: x.shape[1]
+    return lambda x: x.shape[0]
+
+
+def _nx(x):
+    """Number of rows of a matrix x, -1 for a shared row vector."""
+
+
+@overload(_nx)
+def _ov_nx(x):
+    if x.ndim == 2:
+        return lambda x: x.shape[0]
+    return lambda x: -1
+
+
+def _dx_buf(x, N, want):
+    """The d_x accumulator: (N, K) for a matrix (or (0, K) when not wanted), (1, K) for a
+    row vector."""
+
+
+@overload(_dx_buf)
+def _ov_dx_buf(x, N, want):
+    if x.ndim == 2:
+        return lambda x, N, want: np.zeros((N if want else 0, x.shape[1]))
+    return lambda x, N, want: np.zeros((1, x.shape[0]))
+
+
+def _xlike(x, buf):
+    """d_x in the shape of x."""
+
+
+@overload(_xlike)
+def _ov_xlike(x, buf):
+    if x.ndim == 2:
+        return lambda x, buf: buf
+    return lambda x, buf: buf[0]
+
+
+@kernel
+def _glm_n(y, x):
+    """Number of observations: rows of x, else the size of y (1 for a scalar)."""
+    nx = _nx(x)
+    if nx >= 0:
+        return nx
+    ny = _nobs(y)
+    return ny if ny >= 0 else 1
+
+
+@kernel
+def _glm_sizes(y, x, alpha, beta, p_alpha, p_beta):
+    """Stan's check_consistent_size for y, alpha and beta: 0 or the offending position."""
+    N = _glm_n(y, x)
+    ny = _nobs(y)
+    if ny >= 0 and ny != N:
+        return 1
+    na = _nobs(alpha)
+    if na >= 0 and na != N:
+        return p_alpha
+    if beta.shape[0] != _kx(x):
+        return p_beta
+    return 0
+
+
+# =============================================================================================
+# normal_id_glm(y | x, alpha, beta, sigma)
+# =============================================================================================
+
+@kernel
+def _normal_id_glm_core(y, x, alpha, beta, sigma, grad, want_dx):
+    N = _glm_n(y, x)
+    K = beta.shape[0]
+    dy = np.zeros(_vlen(y) if grad else 0)
+    dx = _dx_buf(x, N, grad and want_dx)
+    da = np.zeros(_vlen(alpha) if grad else 0)
+    db = np.zeros(K if grad else 0)
+    ds = np.zeros(_vlen(sigma) if grad else 0)
+    quad = 0.0
+    slog = 0.0
+    for n in range(N):
+        eta = _at(alpha, n)
+        for k in range(K):
+            eta += _xv(x, n, k) * beta[k]
+        s = _at(sigma, n)
+        inv = 1.0 / s
+        z = (_at(y, n) - eta) * inv
+        quad += z * z
+        if _is_vec(sigma):
+            slog += math.log(s)
+        if grad:
+            g = z * inv
+            dy[_gi(y, n)] -= g
+            da[_gi(alpha, n)] += g
+            for k in range(K):
+                db[k] += g * _xv(x, n, k)
+            if want_dx:
+                ix = _gix(x, n)
+                for k in range(K):
+                    dx[ix, k] += g * beta[k]
+            ds[_gi(sigma, n)] += (z * z - 1.0) * inv
+    if not _is_vec(sigma):
+        slog = N * math.log(_at(sigma, 0))
+    return -0.5 * LOG_2PI * N, -slog, -0.5 * quad, dy, dx, da, db, ds
+
+
+@kernel
+def normal_id_glm_lpdf(y, x, alpha, beta, sigma):
+    r = _normal_id_glm_core(y, x, alpha, beta, sigma, False, False)
+    return r[0] + r[1] + r[2]
+
+
+@kernel
+def normal_id_glm_lpdf_d(y, x, alpha, beta, sigma):
+    r = _normal_id_glm_core(y, x, alpha, beta, sigma, True, True)
+    return (r[0] + r[1] + r[2], _like(y, r[3]), _xlike(x, r[4]), _like(alpha, r[5]), r[6],
+            _like(sigma, r[7]))
+
+
+@kernel
+def normal_id_glm_lpdf_d_nox(y, x, alpha, beta, sigma):
+    r = _normal_id_glm_core(y, x, alpha, beta, sigma, True, False)
+    return (r[0] + r[1] + r[2], _like(y, r[3]), _xlike(x, r[4]), _like(alpha, r[5]), r[6],
+            _like(sigma, r[7]))
+
+
+@kernel
+def normal_id_glm_dropped(y, x, alpha, beta, sigma, a_y, a_x, a_alpha, a_beta, a_sigma):
+    if not (a_y or a_x or a_alpha or a_beta or a_sigma):
+        return normal_id_glm_lpdf(y, x, alpha, beta, sigma)
+    N = _glm_n(y, x)
+    d = -0.5 * LOG_2PI * N
+    if not a_sigma:
+        if _is_vec(sigma):
+            for n in range(N):
+                d -= math.log(_at(sigma, n))
+        else:
+            d -= N * math.log(_at(sigma, 0))
+    return d
+
+
+@kernel
+def normal_id_glm_check(y, x, alpha, beta, sigma):
+    p = _glm_sizes(y, x, alpha, beta, 3, 4)
+    if p:
+        return p
+    ns = _nobs(sigma)
+    if ns >= 0 and ns != _glm_n(y, x):
+        return 5
+    if not _all_finite_any(y):
+        return 1
+    if not _all_finite(x):
+        return 2
+    if not _all_finite_any(alpha):
+        return 3
+    if not _all_finite(beta):
+        return 4
+    for n in range(_vlen(sigma)):
+        s = _at(sigma, n)
+        if not (s > 0.0) or not math.isfinite(s):
+            return 5
+    return 0
+
+
+# =============================================================================================
+# bernoulli_logit_glm(y | x, alpha, beta)
+# =============================================================================================
+
+@kernel
+def _bernoulli_logit_glm_core(y, x, alpha, beta, grad, want_dx):
+    N = _glm_n(y, x)
+    K = beta.shape[0]
+    dx = _dx_buf(x, N, grad and want_dx)
+    da = np.zeros(_vlen(alpha) if grad else 0)
+    db = np.zeros(K if grad else 0)
+    lp = 0.0
+    for n in range(N):
+        eta = _at(alpha, n)
+        for k in range(K):
+            eta += _xv(x, n, k) * beta[k]
+        sign = 2.0 * _at(y, n) - 1.0
+        yt = sign * eta
+        lp -= _log1p_exp(-yt)
+        if grad:
+            g = sign * _inv_logit(-yt)
+            da[_gi(alpha, n)] += g
+            for k in range(K):
+                db[k] += g * _xv(x, n, k)
+            if want_dx:
+                ix = _gix(x, n)
+                for k in range(K):
+                    dx[ix, k] += g * beta[k]
+    return lp, dx, da, db
+
+
+@kernel
+def bernoulli_logit_glm_lpmf(y, x, alpha, beta):
+    return _bernoulli_logit_glm_core(y, x, alpha, beta, False, False)[0]
+
+
+@kernel
+def bernoulli_logit_glm_lpmf_d(y, x, alpha, beta):
+    r = _bernoulli_logit_glm_core(y, x, alpha, beta, True, True)
+    return r[0], _xlike(x, r[1]), _like(alpha, r[2]), r[3]
+
+
+@kernel
+def bernoulli_logit_glm_lpmf_d_nox(y, x, alpha, beta):
+    r = _bernoulli_logit_glm_core(y, x, alpha, beta, True, False)
+    return r[0], _xlike(x, r[1]), _like(alpha, r[2]), r[3]
+
+
+@kernel
+def bernoulli_logit_glm_dropped(y, x, alpha, beta, a_y, a_x, a_alpha, a_beta):
+    if a_x or a_alpha or a_beta:
+        return 0.0
+    return bernoulli_logit_glm_lpmf(y, x, alpha, beta)
+
+
+@kernel
+def bernoulli_logit_glm_check(y, x, alpha, beta):
+    p = _glm_sizes(y, x, alpha, beta, 3, 4)
+    if p:
+        return p
+    for n in range(_vlen(y)):
+        v = _at(y, n)
+        if v < 0 or v > 1:
+            return 1
+    if not _all_finite(x):
+        return 2
+    if not _all_finite_any(alpha):
+        return 3
+    if not _all_finite(beta):
+        return 4
+    return 0
+
+
+@kernel
+def bernoulli_logit_glm_rng(x, alpha, beta):
+    N = _glm_n(0, x)
+    K = beta.shape[0]
+    out = np.empty(N, dtype=np.int64)
+    for n in range(N):
+        eta = _at(alpha, n)
+        for k in range(K):
+            eta += _xv(x, n, k) * beta[k]
+        out[n] = 1 if np.random.random() < _inv_logit(eta) else 0
+    return out
+
+
+# =============================================================================================
+# poisson_log_glm(y | x, alpha, beta)
+# =============================================================================================
+
+@kernel
+def _poisson_log_glm_core(y, x, alpha, beta, grad, want_dx):
+    N = _glm_n(y, x)
+    K = beta.shape[0]
+    dx = _dx_buf(x, N, grad and want_dx)
+    da = np.zeros(_vlen(alpha) if grad else 0)
+    db = np.zeros(K if grad else 0)
+    lp = 0.0
+    for n in range(N):
+        eta = _at(alpha, n)
+        for k in range(K):
+            eta += _xv(x, n, k) * beta[k]
+        yn = _at(y, n)
+        ee = math.exp(eta)
+        lp += yn * eta - ee
+        if grad:
+            g = yn - ee
+            da[_gi(alpha, n)] += g
+            for k in range(K):
+                db[k] += g * _xv(x, n, k)
+            if want_dx:
+                ix = _gix(x, n)
+                for k in range(K):
+                    dx[ix, k] += g * beta[k]
+    return lp, dx, da, db
+
+
+@kernel
+def _lgamma_y1(y, N):
+    """sum over observations of lgamma(y_n + 1)."""
+    if _is_vec(y):
+        s = 0.0
+        for n in range(N):
+            s += math.lgamma(_at(y, n) + 1.0)
+        return s
+    return N * math.lgamma(_at(y, 0) + 1.0)
+
+
+@kernel
+def poisson_log_glm_lpmf(y, x, alpha, beta):
+    r = _poisson_log_glm_core(y, x, alpha, beta, False, False)
+    return r[0] - _lgamma_y1(y, _glm_n(y, x))
+
+
+@kernel
+def poisson_log_glm_lpmf_d(y, x, alpha, beta):
+    r = _poisson_log_glm_core(y, x, alpha, beta, True, True)
+    return r[0] - _lgamma_y1(y, _glm_n(y, x)), _xlike(x, r[1]), _like(alpha, r[2]), r[3]
+
+
+@kernel
+def poisson_log_glm_lpmf_d_nox(y, x, alpha, beta):
+    r = _poisson_log_glm_core(y, x, alpha, beta, True, False)
+    return r[0] - _lgamma_y1(y, _glm_n(y, x)), _xlike(x, r[1]), _like(alpha, r[2]), r[3]
+
+
+@kernel
+def poisson_log_glm_dropped(y, x, alpha, beta, a_y, a_x, a_alpha, a_beta):
+    if a_x or a_alpha or a_beta:
+        return -_lgamma_y1(y, _glm_n(y, x))
+    return poisson_log_glm_lpmf(y, x, alpha, beta)
+
+
+@kernel
+def _check_nonneg_ints(y):
+    for n in range(_vlen(y)):
+        if _at(y, n) < 0:
+            return False
+    return True
+
+
+@kernel
+def poisson_log_glm_check(y, x, alpha, beta):
+    p = _glm_sizes(y, x, alpha, beta, 3, 4)
+    if p:
+        return p
+    if not _check_nonneg_ints(y):
+        return 1
+    if not _all_finite(x):
+        return 2
+    if not _all_finite_any(alpha):
+        return 3
+    if not _all_finite(beta):
+        return 4
+    return 0
+
+
+# =============================================================================================
+# neg_binomial_2_log_glm(y | x, alpha, beta, phi)
+# =============================================================================================
+
+@kernel
+def _nb2_glm_core(y, x, alpha, beta, phi, grad, want_dx):
+    """Terms in Stan Math's grouping: (-lgamma(y+1), precision terms, -(y+phi) log(phi+e^eta),
+    y eta) and gradients."""
+    N = _glm_n(y, x)
+    K = beta.shape[0]
+    dx = _dx_buf(x, N, grad and want_dx)
+    da = np.zeros(_vlen(alpha) if grad else 0)
+    db = np.zeros(K if grad else 0)
+    dp = np.zeros(_vlen(phi) if grad else 0)
+    t_const = 0.0
+    t_prec = 0.0
+    t_mid = 0.0
+    t_lin = 0.0
+    for n in range(N):
+        eta = _at(alpha, n)
+        for k in range(K):
+            eta += _xv(x, n, k) * beta[k]
+        yn = float(_at(y, n))
+        ph = _at(phi, n)
+        lph = math.log(ph)
+        # log(phi + exp(eta))
+        lse = eta + _log1p_exp(lph - eta) if eta > lph else lph + _log1p_exp(eta - lph)
+        ypp = yn + ph
+        t_const -= math.lgamma(yn + 1.0)
+        t_prec += ph * lph - math.lgamma(ph) + math.lgamma(ypp)
+        t_mid -= ypp * lse
+        t_lin += yn * eta
+        if grad:
+            g = yn - ypp * math.exp(eta - lse)
+            da[_gi(alpha, n)] += g
+            for k in range(K):
+                db[k] += g * _xv(x, n, k)
+            if want_dx:
+                ix = _gix(x, n)
+                for k in range(K):
+                    dx[ix, k] += g * beta[k]
+            dp[_gi(phi, n)] += (1.0 - ypp * math.exp(-lse) + lph - lse + _digamma(ypp)
+                                - _digamma(ph))
+    return t_const, t_prec, t_mid, t_lin, dx, da, db, dp
+
+
+@kernel
+def neg_binomial_2_log_glm_lpmf(y, x, alpha, beta, phi):
+    r = _nb2_glm_core(y, x, alpha, beta, phi, False, False)
+    return r[0] + r[1] + r[2] + r[3]
+
+
+@kernel
+def neg_binomial_2_log_glm_lpmf_d(y, x, alpha, beta, phi):
+    r = _nb2_glm_core(y, x, alpha, beta, phi, True, True)
+    return (r[0] + r[1] + r[2] + r[3], _xlike(x, r[4]), _like(alpha, r[5]), r[6],
+            _like(phi, r[7]))
+
+
+@kernel
+def neg_binomial_2_log_glm_lpmf_d_nox(y, x, alpha, beta, phi):
+    r = _nb2_glm_core(y, x, alpha, beta, phi, True, False)
+    return (r[0] + r[1] + r[2] + r[3], _xlike(x, r[4]), _like(alpha, r[5]), r[6],
+            _like(phi, r[7]))
+
+
+@kernel
+def neg_binomial_2_log_glm_dropped(y, x, alpha, beta, phi, a_y, a_x, a_alpha, a_beta, a_phi):
+    r = _nb2_glm_core(y, x, alpha, beta, phi, False, False)
+    lin = a_x or a_alpha or a_beta
+    if not (lin or a_phi):
+        return r[0] + r[1] + r[2] + r[3]
+    d = r[0]
+    if not a_phi:
+        d += r[1]
+    if not lin:
+        d += r[3]
+    return d
+
+
+@kernel
+def neg_binomial_2_log_glm_check(y, x, alpha, beta, phi):
+    p = _glm_sizes(y, x, alpha, beta, 3, 4)
+    if p:
+        return p
+    nphi = _nobs(phi)
+    if nphi >= 0 and nphi != _glm_n(y, x):
+        return 5
+    if not _check_nonneg_ints(y):
+        return 1
+    if not _all_finite(x):
+        return 2
+    if not _all_finite_any(alpha):
+        return 3
+    if not _all_finite(beta):
+        return 4
+    for n in range(_vlen(phi)):
+        s = _at(phi, n)
+        if not (s > 0.0) or not math.isfinite(s):
+            return 5
+    return 0
+
+
+# =============================================================================================
+# categorical_logit_glm(y | x, alpha, beta): alpha a C-vector, beta a K x C matrix
+# =============================================================================================
+
+@kernel
+def _categorical_logit_glm_core(y, x, alpha, beta, grad, want_dx):
+    N = _glm_n(y, x)
+    K = beta.shape[0]
+    C = beta.shape[1]
+    dx = _dx_buf(x, N, grad and want_dx)
+    da = np.zeros(C if grad else 0)
+    db = np.zeros((K if grad else 0, C))
+    eta = np.empty(C)
+    g = np.empty(C)
+    lp = 0.0
+    for n in range(N):
+        for c in range(C):
+            eta[c] = alpha[c]
+        for k in range(K):
+            xk = _xv(x, n, k)
+            for c in range(C):
+                eta[c] += xk * beta[k, c]
+        m = -np.inf
+        for c in range(C):
+            m = max(m, eta[c])
+        s = 0.0
+        for c in range(C):
+            s += math.exp(eta[c] - m)
+        lse = m + math.log(s)
+        yn = _at(y, n) - 1
+        lp += eta[yn] - lse
+        if grad:
+            for c in range(C):
+                g[c] = -math.exp(eta[c] - lse)
+            g[yn] += 1.0
+            for c in range(C):
+                da[c] += g[c]
+            for k in range(K):
+                xk = _xv(x, n, k)
+                for c in range(C):
+                    db[k, c] += xk * g[c]
+            if want_dx:
+                ix = _gix(x, n)
+                for k in range(K):
+                    t = 0.0
+                    for c in range(C):
+                        t += beta[k, c] * g[c]
+                    dx[ix, k] += t
+    return lp, dx, da, db
+
+
+@kernel
+def categorical_logit_glm_lpmf(y, x, alpha, beta):
+    return _categorical_logit_glm_core(y, x, alpha, beta, False, False)[0]
+
+
+@kernel
+def categorical_logit_glm_lpmf_d(y, x, alpha, beta):
+    r = _categorical_logit_glm_core(y, x, alpha, beta, True, True)
+    return r[0], _xlike(x, r[1]), r[2], r[3]
+
+
+@kernel
+def categorical_logit_glm_lpmf_d_nox(y, x, alpha, beta):
+    r = _categorical_logit_glm_core(y, x, alpha, beta, True, False)
+    return r[0], _xlike(x, r[1]), r[2], r[3]
+
+
+@kernel
+def categorical_logit_glm_dropped(y, x, alpha, beta, a_y, a_x, a_alpha, a_beta):
+    if a_x or a_alpha or a_beta:
+        return 0.0
+    return categorical_logit_glm_lpmf(y, x, alpha, beta)
+
+
+@kernel
+def categorical_logit_glm_check(y, x, alpha, beta):
+    N = _glm_n(y, x)
+    ny = _nobs(y)
+    if ny >= 0 and ny != N:
+        return 1
+    if beta.shape[0] != _kx(x):
+        return 4
+    if alpha.shape[0] != beta.shape[1]:
+        return 3
+    C = beta.shape[1]
+    for n in range(_vlen(y)):
+        v = _at(y, n)
+        if v < 1 or v > C:
+            return 1
+    if not _all_finite(x):
+        return 2
+    if not _all_finite(alpha):
+        return 3
+    if not _all_finite(beta):
+        return 4
+    return 0
+
+
+# =============================================================================================
+# ordered_logistic_glm(y | x, beta, cuts)
+# =============================================================================================
+
+@kernel
+def _ordered_logistic_glm_core(y, x, beta, cuts, grad, want_dx):
+    N = _glm_n(y, x)
+    K = beta.shape[0]
+    C = np.atleast_2d(cuts)
+    Km1 = cuts.shape[0]
+    dx = _dx_buf(x, N, grad and want_dx)
+    db = np.zeros(K if grad else 0)
+    dc = np.zeros(Km1 if grad else 0)
+    lp = 0.0
+    for n in range(N):
+        eta = 0.0
+        for k in range(K):
+            eta += _xv(x, n, k) * beta[k]
+        yn = _at(y, n)
+        r = _ord_term(yn, eta, C, 0, False)
+        lp += r[0]
+        if grad:
+            g = r[1]
+            for k in range(K):
+                db[k] += g * _xv(x, n, k)
+            if want_dx:
+                ix = _gix(x, n)
+                for k in range(K):
+                    dx[ix, k] += g * beta[k]
+            if yn >= 2:
+                dc[yn - 2] += r[2]
+            if yn <= Km1:
+                dc[yn - 1] += r[3]
+    return lp, dx, db, dc
+
+
+@kernel
+def ordered_logistic_glm_lpmf(y, x, beta, cuts):
+    return _ordered_logistic_glm_core(y, x, beta, cuts, False, False)[0]
+
+
+@kernel
+def ordered_logistic_glm_lpmf_d(y, x, beta, cuts):
+    r = _ordered_logistic_glm_core(y, x, beta, cuts, True, True)
+    return r[0], _xlike(x, r[1]), r[2], r[3]
+
+
+@kernel
+def ordered_logistic_glm_lpmf_d_nox(y, x, beta, cuts):
+    r = _ordered_logistic_glm_core(y, x, beta, cuts, True, False)
+    return r[0], _xlike(x, r[1]), r[2], r[3]
+
+
+@kernel
+def ordered_logistic_glm_dropped(y, x, beta, cuts, a_y, a_x, a_beta, a_cuts):
+    if a_x or a_beta or a_cuts:
+        return 0.0
+    return ordered_logistic_glm_lpmf(y, x, beta, cuts)
+
+
+@kernel
+def ordered_logistic_glm_check(y, x, beta, cuts):
+    N = _glm_n(y, x)
+    ny = _nobs(y)
+    if ny >= 0 and ny != N:
+        return 1
+    if beta.shape[0] != _kx(x):
+        return 3
+    Km1 = cuts.shape[0]
+    for n in range(_vlen(y)):
+        v = _at(y, n)
+        if v < 1 or v > Km1 + 1:
+            return 1
+    if not _all_finite(x):
+        return 2
+    if not _all_finite(beta):
+        return 3
+    if not _is_ordered(cuts) or not _all_finite(cuts):
+        return 4
+    return 0
+
+
+# =============================================================================================
+# Registration in multivariate.FAMILIES
+# =============================================================================================
+
+_MOD = sys.modules[__name__]
+_Y = "Vector of dependent variables"
+_X = "Matrix of independent variables must be finite (N x K, or a row vector)"
+_A = "Intercept must be finite (a scalar, or one per row of x)"
+_B = "Weight vector must be finite, of size K (the columns of x)"
+_register("normal_id_glm", "y x alpha beta sigma",
+          ("reals", "matrix|row_vector", "reals", "vector", "reals"), ("", "", "", "", "positive"),
+          ("", "", "", "", ""),
+          (_Y + " must be finite, one per row of x", _X, _A, _B,
+           "Scale vector must be positive finite (a scalar, or one per row of x)"),
+          False, None, module=_MOD, extra=("d_nox",))
+_register("bernoulli_logit_glm", "y x alpha beta",
+          ("ints", "matrix|row_vector", "reals", "vector"), ("", "", "", ""), ("", "", "", ""),
+          (_Y + " must be in the interval [0, 1], one per row of x", _X, _A, _B),
+          True, "x alpha beta", module=_MOD, extra=("d_nox",))
+_register("poisson_log_glm", "y x alpha beta",
+          ("ints", "matrix|row_vector", "reals", "vector"), ("nonnegative", "", "", ""),
+          ("", "", "", ""),
+          (_Y + " must be non-negative, one per row of x", _X, _A, _B),
+          True, None, module=_MOD, extra=("d_nox",))
+_register("neg_binomial_2_log_glm", "y x alpha beta phi",
+          ("ints", "matrix|row_vector", "reals", "vector", "reals"),
+          ("nonnegative", "", "", "", "positive"), ("", "", "", "", ""),
+          ("Failures variables must be non-negative, one per row of x", _X, _A, _B,
+           "Precision parameter must be positive finite (a scalar, or one per row of x)"),
+          True, None, module=_MOD, extra=("d_nox",))
+_register("categorical_logit_glm", "y x alpha beta",
+          ("ints", "matrix|row_vector", "vector", "matrix"), ("", "", "", ""), ("", "", "", ""),
+          ("categorical outcome out of support: must be in the interval [1, C], one per row "
+           "of x", _X, "Intercept vector must be finite, one per class (the columns of beta)",
+           "Weight matrix must be finite, K x C (K the columns of x)"),
+          True, None, module=_MOD, extra=("d_nox",))
+_register("ordered_logistic_glm", "y x beta cuts",
+          ("ints", "matrix|row_vector", "vector", "vector"), ("", "", "", "ordered"),
+          ("", "", "", ""),
+          (_Y + " must be in the interval [1, size(cuts) + 1], one per row of x", _X, _B,
+           "Cut-points must be ordered and finite"),
+          True, None, module=_MOD, extra=("d_nox",))
