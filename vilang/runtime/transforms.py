@@ -642,7 +642,7 @@ def simplex_constrain_vjp(x, out_value, value_bar, lj_bar, x_bar):
     for i in range(1, n + 1):
         fi = float(i)
         yp = out_value[i - 1]
-        cum += yp * (value_bar[i - 1] - dot) - lj_bar * yp
+        cum += yp * (value_bar[i - 1] - dot) - lj_bar * kk * yp
         yi = out_value[i]
         zi = yi * (value_bar[i] - dot) - lj_bar * kk * yi
         x_bar[i - 1] += (cum - fi * zi) / math.sqrt(fi * (fi + 1.0))
