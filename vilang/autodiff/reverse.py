@@ -21,6 +21,12 @@ from vilang.types import INT
 
 def differentiate(stmts: list, counter_start: int = 0) -> list:
     """Gradient statements for `stmts` (transformed parameters followed by the model)."""
+    forward, backward = sweeps(stmts, counter_start)
+    return forward + backward
+
+
+def sweeps(stmts: list, counter_start: int = 0) -> tuple[list, list]:
+    """(forward sweep, reverse sweep) for `stmts`."""
     stmts = eliminate_jumps(stmts)
     d = Differentiator(counter_start)
     forward, backward = [], []
@@ -33,7 +39,7 @@ def differentiate(stmts: list, counter_start: int = 0) -> list:
             annotated = d.forward_stmt(s, False, written)
             forward.extend(annotated)
             backward = d.reverse(annotated) + backward
-    return forward + backward
+    return forward, backward
 
 
 def _suffix_writes(stmts: list) -> list[set]:

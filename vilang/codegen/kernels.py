@@ -57,6 +57,7 @@ class ModuleBuilder:
                             modules=self.modules)
         ctx.prints = prints
         ctx.user_function_name = self.user_function_name
+        ctx.target = "target"
         ctx.return_stmt = lambda v: f"return {ctx.val(v)}" if v is not None else "return"
         em = StatementEmitter(ctx)
         w.depth = 1
@@ -86,7 +87,15 @@ class ModuleBuilder:
         return "".join(c if c.isprintable() else "?" for c in line)
 
     def user_function_name(self, op) -> str:
-        return "f_" + op.prim[len("user:"):].rstrip("~")
+        """The generated name of the user function (overload) an op calls."""
+        from vilang.types import promotes_to
+        name = op.prim[len("user:"):].rstrip("~")
+        overloads = [f for f in self.program.functions if f.source_name == name]
+        for f in overloads:
+            if len(f.args) == len(op.args) and all(
+                    promotes_to(a.type, f_arg.type) for a, f_arg in zip(op.args, f.args)):
+                return f.name
+        return overloads[0].name
 
     # ------------------------------------------------------------ unpacking
     def unpack(self, what: str, names: list[str]) -> list[str]:
@@ -110,6 +119,8 @@ class ModuleBuilder:
         p = self.program
         self.preset = set(self.data_names) | set(self.tdata_names)
         parts = []
+        for fn in p.functions:
+            parts.extend(_function_kernels(self, fn))
         parts.append(self.transformed_data())
         parts.append(self.log_density())
         parts.append(self.log_density_grad())
@@ -242,3 +253,55 @@ def validate_data_source(program: I.Program, sites: list, modules: dict) -> str:
                         f"{sites[-1].message!r}, None)")
         w.line("return None")
     return w.text()
+
+
+def _function_kernels(builder: "ModuleBuilder", fn: I.Function) -> list[str]:
+    """A user function's value kernel `f_name(args..., propto, err)` and its reverse-mode
+    kernel `f_name_vjp(args..., g, propto, err)` returning the adjoints of its real arguments
+    (and, for _lp functions, folding their target increments in with adjoint 1)."""
+    from vilang.autodiff.reverse import sweeps
+    from vilang.ir.analysis import eliminate_returns
+    from vilang.types import INT
+    arg_names = [a.name for a in fn.args]
+    is_lp = fn.source_name.endswith("_lp")
+    fail_value = dummy(fn.return_type) if fn.return_type.base != "void" else ""
+    fail = f"return {fail_value}".rstrip()
+    saved = builder.preset
+    builder.preset = set(arg_names)
+    extra = ["lp_acc"] if is_lp else []
+    header = f"def {fn.name}({', '.join(arg_names + extra + ['propto', 'err'])}):"
+
+    def value_body(em, ctx):
+        if is_lp:
+            ctx.target = "lp_acc[0]"
+        em.stmts(fn.body)
+    prologue = ["target = 0.0", "jacobian = True"]
+    value = builder.kernel(header, value_body, fail=fail, prologue=prologue,
+                           epilogue=[fail] if fn.return_type.base != "void" else ["return"])
+
+    ret = I.Var("ret_", fn.return_type, True) if fn.return_type.base != "void" else None
+    done = I.Var("done_", INT)
+    body = eliminate_returns(fn.body, ret, done)
+    forward, backward = sweeps(body)
+    real_args = [a for a in fn.args if a.type.base != "int"]
+    result = "(" + "".join(f"b_{a.name}, " for a in real_args) + ")"
+
+    def vjp_body(em, ctx):
+        if is_lp:
+            ctx.target = "lp_acc[0]"
+        if ret is not None:
+            em.hoist(ret)
+        for a in real_args:
+            ctx.w.line(f"b_{a.name} = " + ("0.0" if ndim(a.type) == 0 else
+                                           f"np.zeros({a.name}.shape)"))
+        em.stmts(forward)
+        if ret is not None:
+            ctx.w.line("b_ret_ = g" if ndim(ret.type) == 0 else "b_ret_ = g.copy()")
+        em.stmts(backward)
+    vjp_header = f"def {fn.name}_vjp({', '.join(arg_names + extra + ['g', 'propto', 'err'])}):"
+    prologue = ["target = 0.0", "jacobian = True", "ft = np.empty(256)", "fp = 0",
+                "it = np.empty(256, np.int64)", "ip = 0"]
+    vjp = builder.kernel(vjp_header, vjp_body, gradient=True, fail=f"return {result}",
+                         prologue=prologue, epilogue=[f"return {result}"], prints=False)
+    builder.preset = saved
+    return [value, vjp]

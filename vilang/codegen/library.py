@@ -8,6 +8,7 @@ from vilang.codegen.context import KernelContext
 from vilang.codegen.writer import ndim
 from vilang.errors import InternalCompilerError
 from vilang.ir import nodes as I
+from vilang.types import UnsizedType
 
 DENSITY = ("_lpdf", "_lupdf", "_lpmf", "_lupmf")
 CDFS = ("_cdf", "_lcdf", "_lccdf")
@@ -38,6 +39,12 @@ def fam_fn(fam, *names):
     raise InternalCompilerError(f"runtime family lacks {names}")
 
 
+def conditions(fam) -> list[str]:
+    """The plain-English requirement on each argument, variate first."""
+    c = fam.arg_conditions
+    return list(c.values()) if isinstance(c, dict) else list(c)
+
+
 def forward(ctx: KernelContext, op: I.Op):
     fam_name, suffix = split_suffix(op.prim)
     if suffix:
@@ -48,13 +55,24 @@ def forward(ctx: KernelContext, op: I.Op):
             return univariate_forward(ctx, op, fam_name, suffix, fam)
         return multivariate_forward(ctx, op, fam_name, suffix, fam)
     impl = function_impl(op)
-    if impl.elementwise:
+    if impl.elementwise or impl.kind == "scalar":
         ref = ctx.ref(impl.value)
         int_valued = op.dst.type.base == "int"
         E.forward(ctx, op, lambda a: f"{ref}({', '.join(a)})", real_args=not int_valued)
         return
-    args = ", ".join(ctx.val(a) for a in op.args)
-    ctx.w.line(f"{op.dst.name} = {ctx.ref(impl.value)}({args})")
+    ctx.w.line(f"{op.dst.name} = {ctx.ref(impl.value)}({tensor_args(ctx, op, impl)})")
+
+
+def tensor_args(ctx: KernelContext, op: I.Op, impl) -> str:
+    """Arguments converted to the implementation's types (int promotes to real)."""
+    out = []
+    for a, want in zip(op.args, impl.args):
+        if a.type.base == "int" and not want.endswith("int"):
+            out.append(ctx.real(a) if ndim(a.type) == 0 else
+                       f"{ctx.val(a)}.astype(np.float64)")
+        else:
+            out.append(ctx.val(a))
+    return ", ".join(out)
 
 
 def adjoint(ctx: KernelContext, op: I.Op):
@@ -69,22 +87,30 @@ def adjoint(ctx: KernelContext, op: I.Op):
     impl = function_impl(op)
     if impl.derivative is None:
         return
-    if impl.elementwise:
+    if impl.elementwise or impl.kind == "scalar":
         ref = ctx.ref(impl.derivative)
         E.adjoint(ctx, op, lambda a, d: [f"r_[{k + 1}]" for k in range(len(a))],
                   prelude=lambda a: f"r_ = {ref}({', '.join(a)})")
         return
-    args = ", ".join(ctx.val(a) for a in op.args)
+    from vilang.runtime.functions import real_args
+    args = tensor_args(ctx, op, impl)
     ctx.w.line(f"r_ = {ctx.ref(impl.derivative)}({args}, {op.dst.name}, {ctx.bar(op.dst)})")
-    real_args = [a for a in op.args if a.type.base != "int"]
-    for k, a in enumerate(real_args):
+    for k, pos in enumerate(real_args(impl)):
+        a = op.args[pos]
         if isinstance(a, I.Var) and a.active:
             ctx.w.line(f"{ctx.bar(a)} += r_[{k}]")
 
 
 def function_impl(op: I.Op):
-    from vilang.runtime import functions_table
-    impl = functions_table.lookup(op.prim, [a.type for a in op.args])
+    """The runtime implementation of a call: an exact signature, or an elementwise scalar
+    function applied to the element types of container arguments."""
+    from vilang.runtime.functions import lookup
+    impl = lookup(op.prim, [a.type for a in op.args])
+    if impl is None:
+        scalars = [UnsizedType("int" if a.type.base == "int" else "real") for a in op.args]
+        impl = lookup(op.prim, scalars)
+        if impl is not None and not impl.elementwise:
+            impl = None
     if impl is None:
         raise InternalCompilerError(
             f"no runtime implementation of {op.prim}({', '.join(str(a.type) for a in op.args)})")
@@ -92,13 +118,18 @@ def function_impl(op: I.Op):
 
 
 # ---------------------------------------------------------------- univariate distributions
-def _loop_header(ctx: KernelContext, op: I.Op, args):
+def _scalar(ctx: KernelContext, a, as_int: bool) -> str:
+    return ctx.val(a) if as_int else ctx.real(a)
+
+
+def _loop_header(ctx: KernelContext, op: I.Op, args, int_args=frozenset()):
     """Open a loop over the common length of the container arguments; returns element
-    expressions (None when all arguments are scalars: no loop)."""
+    expressions and whether a loop was opened.  Arguments at positions in `int_args` are
+    passed as int64, all others as float64 (so each runtime function compiles once)."""
     w = ctx.w
     containers = [a for a in args if isinstance(a, I.Var) and ndim(a.type) > 0]
     if not containers:
-        return [ctx.val(a) if a.type.base == "int" else ctx.real(a) for a in args], False
+        return [_scalar(ctx, a, k in int_args) for k, a in enumerate(args)], False
     n = f"n_{op.dst.name}"
     w.line(f"{n} = {containers[0].name}.size")
     for c in containers[1:]:
@@ -107,12 +138,19 @@ def _loop_header(ctx: KernelContext, op: I.Op, args):
     w.line(f"for i_ in range({n}):")
     w.depth += 1
     elems = []
-    for a in args:
+    for k, a in enumerate(args):
         if isinstance(a, I.Var) and ndim(a.type) > 0:
-            elems.append(f"{a.name}.reshape(-1)[i_]" if ndim(a.type) > 1 else f"{a.name}[i_]")
+            e = f"{a.name}.reshape(-1)[i_]" if ndim(a.type) > 1 else f"{a.name}[i_]"
+            elems.append(e if k in int_args or a.type.base != "int" else f"float({e})")
         else:
-            elems.append(ctx.val(a) if a.type.base == "int" else ctx.real(a))
+            elems.append(_scalar(ctx, a, k in int_args))
     return elems, True
+
+
+def int_positions(op: I.Op, fam) -> frozenset:
+    """Positions of the arguments a family takes as int (a discrete variate, int params)."""
+    real = real_arg_positions(op, fam)
+    return frozenset(k for k in range(len(op.args)) if k not in real)
 
 
 def univariate_forward(ctx, op, fam_name, suffix, fam):
@@ -121,10 +159,10 @@ def univariate_forward(ctx, op, fam_name, suffix, fam):
         return rng_forward(ctx, op, fam)
     reduce_op = "*=" if suffix == "_cdf" else "+="
     w.line(f"{dst} = {1.0 if suffix == '_cdf' else 0.0}")
-    elems, looped = _loop_header(ctx, op, op.args)
+    elems, looped = _loop_header(ctx, op, op.args, int_positions(op, fam))
     check = ctx.ref(fam_fn(fam, "check"))
     first_site = len(ctx.sites) + 1
-    for k, cond in enumerate(fam.arg_conditions):
+    for cond in conditions(fam):
         ctx.site(op.loc, f"{op.prim}: {cond}.")
     w.line(f"c_ = {check}({', '.join(elems)})")
     with w.block("if c_ != 0:"):
@@ -134,10 +172,9 @@ def univariate_forward(ctx, op, fam_name, suffix, fam):
         if suffix in DENSITY else ctx.ref(fam_fn(fam, suffix[1:]))
     w.line(f"{dst} {reduce_op} {value_fn}({', '.join(elems)})")
     if suffix in ("_lupdf", "_lupmf"):
-        flags = ", ".join("True" if isinstance(a, I.Var) and a.active else "False"
-                          for a in op.args)
         with w.block("if propto:"):
-            w.line(f"{dst} -= {ctx.ref(fam_fn(fam, 'dropped'))}({', '.join(elems)}, {flags})")
+            w.line(f"{dst} -= {ctx.ref(fam_fn(fam, 'dropped'))}({', '.join(elems)}, "
+                   f"{activity_flags(op, fam)})")
     if looped:
         w.depth -= 1
 
@@ -149,7 +186,7 @@ def univariate_adjoint(ctx, op, fam_name, suffix, fam):
         deriv = fam_fn(fam, "lpdf_d", "lpmf_d")
     else:
         deriv = fam_fn(fam, suffix[1:] + "_d")
-    elems, looped = _loop_header(ctx, op, op.args)
+    elems, looped = _loop_header(ctx, op, op.args, int_positions(op, fam))
     w.line(f"r_ = {ctx.ref(deriv)}({', '.join(elems)})")
     real_positions = real_arg_positions(op, fam)
     scale = g
@@ -169,6 +206,12 @@ def univariate_adjoint(ctx, op, fam_name, suffix, fam):
         w.depth -= 1
 
 
+def activity_flags(op: I.Op, fam) -> str:
+    """`dropped` takes one flag per real-valued argument: is it a parameter?"""
+    return ", ".join("True" if isinstance(op.args[k], I.Var) and op.args[k].active else "False"
+                     for k in sorted(real_arg_positions(op, fam)))
+
+
 def real_arg_positions(op, fam) -> dict[int, int]:
     """Argument position -> position among the derivatives the runtime returns."""
     out, pos = {}, 0
@@ -184,17 +227,25 @@ def real_arg_positions(op, fam) -> dict[int, int]:
     return out
 
 
+def rng_int_positions(op: I.Op, fam) -> frozenset:
+    """Positions of int parameters in an _rng call (which has no variate)."""
+    ints = set(getattr(fam, "int_params", ()) or ())
+    return frozenset(k for k, name in enumerate(tuple(fam.params)[: len(op.args)])
+                     if name in ints)
+
+
 def rng_forward(ctx, op, fam):
     w, dst = ctx.w, op.dst.name
     rng = ctx.ref(fam_fn(fam, "rng"))
     containers = [a for a in op.args if isinstance(a, I.Var) and ndim(a.type) > 0]
     if not containers or op.dst.type.dims == 0 and ndim(op.dst.type) > 0:
-        args = [ctx.val(a) if a.type.base == "int" else ctx.real(a) for a in op.args]
+        ints = rng_int_positions(op, fam)
+        args = [_scalar(ctx, a, k in ints) for k, a in enumerate(op.args)]
         w.line(f"{dst} = {rng}({', '.join(args)})")
         return
     dtype = "np.int64" if op.dst.type.base == "int" else "np.float64"
     w.line(f"{dst} = np.empty({containers[0].name}.size, {dtype})")
-    elems, looped = _loop_header(ctx, op, op.args)
+    elems, looped = _loop_header(ctx, op, op.args, rng_int_positions(op, fam))
     w.line(f"{dst}[i_] = {rng}({', '.join(elems)})")
     w.depth -= 1
 
@@ -207,7 +258,7 @@ def multivariate_forward(ctx, op, fam_name, suffix, fam):
         w.line(f"{dst} = {ctx.ref(fam_fn(fam, 'rng'))}({args})")
         return
     first_site = len(ctx.sites) + 1
-    for cond in fam.arg_conditions:
+    for cond in conditions(fam):
         ctx.site(op.loc, f"{op.prim}: {cond}.")
     w.line(f"c_ = {ctx.ref(fam_fn(fam, 'check'))}({args})")
     with w.block("if c_ != 0:"):
@@ -232,19 +283,41 @@ def multivariate_adjoint(ctx, op, fam_name, suffix, fam):
 
 
 # ---------------------------------------------------------------- user functions
+def _user_args(ctx: KernelContext, op: I.Op) -> list[str]:
+    """Arguments of a user call: values, then the target accumulator of an _lp function and
+    the propto flag (set for `~` and _lupdf calls, which drop constants inside)."""
+    args = [ctx.val(a) for a in op.args]
+    name = op.prim[len("user:"):].rstrip("~")
+    if name.endswith("_lp"):
+        args.append("lp_")
+    return args
+
+
+def _propto(op: I.Op) -> str:
+    return "propto" if op.prim.endswith("~") else "False"
+
+
 def user_call_forward(ctx: KernelContext, op: I.Op):
     name = ctx.user_function_name(op)
-    args = ", ".join(ctx.val(a) for a in op.args)
-    ctx.w.line(f"{op.dst.name} = {name}({args}{', ' if args else ''}err)")
+    args = _user_args(ctx, op)
+    is_lp = op.prim.rstrip("~").endswith("_lp")
+    if is_lp:
+        ctx.w.line("lp_ = np.zeros(1)")
+    call = f"{name}({', '.join(args + [_propto(op), 'err'])})"
+    ctx.w.line(f"{op.dst.name} = {call}" if op.dst.name != "_void" else call)
     with ctx.w.block("if err[0] != 0:"):
         ctx.w.line(ctx.fail_stmt)
+    if is_lp:
+        ctx.w.line(f"{ctx.target} += lp_[0]")
 
 
 def user_call_adjoint(ctx: KernelContext, op: I.Op):
     name = ctx.user_function_name(op) + "_vjp"
-    args = ", ".join(ctx.val(a) for a in op.args)
-    g = ctx.bar(op.dst) if op.dst.name != "_void" else "0.0"
-    ctx.w.line(f"r_ = {name}({args}{', ' if args else ''}{g}, err)")
+    args = _user_args(ctx, op)
+    if op.prim.rstrip("~").endswith("_lp"):
+        ctx.w.line("lp_ = np.zeros(1)")
+    g = ctx.bar(op.dst) if op.dst.name != "_void" and op.dst.active else "0.0"
+    ctx.w.line(f"r_ = {name}({', '.join(args + [g, _propto(op), 'err'])})")
     real_args = [a for a in op.args if a.type.base != "int"]
     for k, a in enumerate(real_args):
         if isinstance(a, I.Var) and a.active:

@@ -75,6 +75,7 @@ def constrain(ctx: KernelContext, p: I.Parameter, emitter):
         else:
             w.line(f"{name} = cv_{name}.reshape(({shape},)).copy()")
         w.line(f"off += n_{name}")
+        _zero_bar(ctx, v)
         return
     t = transform(p.transform)
     a, b = (own + own)[:2] if len(own) >= 1 else ("0", "0")
@@ -97,6 +98,13 @@ def constrain(ctx: KernelContext, p: I.Parameter, emitter):
     if not dims:
         w.line(f"{name} = {name}.copy()")
     w.line(f"off += n_{name}")
+    _zero_bar(ctx, v)
+
+
+def _zero_bar(ctx: KernelContext, v: I.Var):
+    if ctx.gradient:
+        ctx.w.line(f"{ctx.bar(v)} = " + ("0.0" if ndim(v.type) == 0 else
+                                         f"np.zeros({v.name}.shape)"))
 
 
 def constrain_adjoint(ctx: KernelContext, p: I.Parameter):

@@ -138,11 +138,12 @@ class StatementEmitter:
         self.ops(s.ops)
         v = s.value
         term = self.ctx.real(v) if ndim(v.type) == 0 else f"np.sum({v.name})"
+        target = self.ctx.target
         if s.jacobian:
             with self.w.block("if jacobian:"):
-                self.w.line(f"target += {term}")
+                self.w.line(f"{target} += {term}")
         else:
-            self.w.line(f"target += {term}")
+            self.w.line(f"{target} += {term}")
 
     def stmt_For(self, s: I.For):
         self.hoist(s.var)

@@ -185,3 +185,50 @@ def flatten(stmts: list) -> list:
         else:
             out.append(s)
     return out
+
+
+# ---------------------------------------------------------------- return elimination
+def eliminate_returns(stmts: list, ret: I.Var | None, done: I.Var) -> list:
+    """Rewrite a function body so it has no `return`: the value goes to `ret`, `done` is set,
+    loops are left with `break`, and statements after a possible return are guarded.  The
+    reverse sweep of a function needs a single exit."""
+    return [I.Assign(done, (), I.Const(0, INT))] + _no_returns(stmts, ret, done, False)
+
+
+def _has_return(stmts) -> bool:
+    for s in stmts:
+        if isinstance(s, I.Return):
+            return True
+        if any(_has_return(body) for body in children(s)):
+            return True
+    return False
+
+
+def _no_returns(stmts, ret, done, in_loop) -> list:
+    out = []
+    for i, s in enumerate(stmts):
+        if isinstance(s, I.Return):
+            if s.value is not None and ret is not None:
+                out.append(I.Assign(ret, (), s.value, loc=s.loc, ops=s.ops))
+            out.append(I.Assign(done, (), I.Const(1, INT), loc=s.loc))
+            if in_loop:
+                out.append(I.Break(loc=s.loc))
+            return out
+        if not any(_has_return(b) for b in children(s)):
+            out.append(s)
+            continue
+        if isinstance(s, I.If):
+            out.append(replace(s, then=_no_returns(s.then, ret, done, in_loop),
+                               orelse=_no_returns(s.orelse, ret, done, in_loop)))
+        else:
+            out.append(replace(s, body=_no_returns(s.body, ret, done, True)))
+        rest = stmts[i + 1:]
+        flag = I.Var(f"nd{next(_flags)}", INT)
+        test = [I.Op(flag, "logical_eq", (done, I.Const(0, INT)), loc=s.loc)]
+        guarded = _no_returns(rest, ret, done, in_loop) if rest else []
+        if in_loop:
+            out.append(I.If(flag, guarded, [I.Break(loc=s.loc)], loc=s.loc, ops=test))
+        elif guarded:
+            out.append(I.If(flag, guarded, [], loc=s.loc, ops=test))
+        return out
+    return out

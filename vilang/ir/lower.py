@@ -160,12 +160,10 @@ class Lowerer:
     def expr_Call(self, e, ops):
         args = [self.expr(a, ops) if a.ty.base != "function" else
                 I.Const(0, a.ty) for a in e.args]
-        if e.name in self.user_functions:
-            fn_args = tuple(a.name if a.ty.base == "function" else None for a in e.args)
-            dst = self._call("user:" + e.name, args, e.ty, e.loc, ops)
-            if any(fn_args):
-                raise InternalCompilerError("function-valued arguments to user functions")
-            return dst
+        lp_name = e.name.replace("_lupdf", "_lpdf").replace("_lupmf", "_lpmf")
+        if e.name in self.user_functions or lp_name in self.user_functions:
+            suffix = "~" if lp_name != e.name else ""
+            return self._call("user:" + lp_name + suffix, args, e.ty, e.loc, ops)
         name = self.builtin_name(e.name, list(e.args))
         return self._call(name, args, e.ty, e.loc, ops)
 

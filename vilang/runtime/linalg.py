@@ -86,9 +86,13 @@ def _chol(a):
     n = a.shape[0]
     if n == 0:
         return np.zeros((0, 0))
+    ok = True
+    low = np.zeros((0, 0))
     try:
-        low = np.linalg.cholesky(a)
-    except Exception:  # numba raises LinAlgError
+        low = np.ascontiguousarray(np.linalg.cholesky(a))
+    except Exception:  # LinAlgError (numba cannot raise from inside `except`)
+        ok = False
+    if not ok:
         raise ValueError("matrix argument is not positive definite")
     for i in range(n):
         if not (low[i, i] > 0.0):
@@ -105,7 +109,8 @@ def _solve_lower(low, b):
     for s in range(0, n, _BLOCK):
         e = min(s + _BLOCK, n)
         if s > 0:
-            x[s:e, :] -= np.dot(np.ascontiguousarray(low[s:e, :s]), x[:s, :])
+            x[s:e, :] -= np.dot(np.ascontiguousarray(low[s:e, :s]),
+                                np.ascontiguousarray(x[:s, :]))
         for i in range(s, e):
             for k in range(s, i):
                 lik = low[i, k]
@@ -129,7 +134,8 @@ def _solve_lower_t(low, b):
         s = blk * _BLOCK
         e = min(s + _BLOCK, n)
         if e < n:
-            x[s:e, :] -= np.dot(np.ascontiguousarray(low[e:, s:e].T), x[e:, :])
+            x[s:e, :] -= np.dot(np.ascontiguousarray(low[e:, s:e].T),
+                                np.ascontiguousarray(x[e:, :]))
         for i in range(e - 1, s - 1, -1):
             for k in range(i + 1, e):
                 lki = low[k, i]
@@ -661,14 +667,14 @@ def mdivide_left_mm(a, b):
         raise ValueError("mdivide_left: sizes of the arguments do not match")
     if a.shape[0] == 0:
         return np.zeros(b.shape)
-    return np.linalg.solve(a, b)
+    return np.ascontiguousarray(np.linalg.solve(a, b))
 
 
 @kernel
 def mdivide_left_mm_vjp(a, b, value, value_bar):
     if a.shape[0] == 0:
         return np.zeros(a.shape), np.zeros(b.shape)
-    gb = np.linalg.solve(np.ascontiguousarray(a.T), value_bar)
+    gb = np.ascontiguousarray(np.linalg.solve(np.ascontiguousarray(a.T), value_bar))
     return -_dot(gb, value.T), gb
 
 
@@ -776,7 +782,7 @@ def inverse_m(a):
     _check_square(a)
     if a.shape[0] == 0:
         return np.zeros((0, 0))
-    return np.linalg.inv(a)
+    return np.ascontiguousarray(np.linalg.inv(a))
 
 
 @kernel
@@ -824,7 +830,7 @@ def determinant_m(a):
 def determinant_m_vjp(a, value, value_bar):
     if a.shape[0] == 0:
         return (np.zeros((0, 0)),)
-    return (value_bar * value * np.linalg.inv(a).T,)
+    return (value_bar * value * np.ascontiguousarray(np.linalg.inv(a).T),)
 
 
 @kernel
@@ -843,7 +849,7 @@ def log_determinant_m(a):
 def log_determinant_m_vjp(a, value, value_bar):
     if a.shape[0] == 0:
         return (np.zeros((0, 0)),)
-    return (value_bar * np.linalg.inv(a).T,)
+    return (value_bar * np.ascontiguousarray(np.linalg.inv(a).T),)
 
 
 @kernel

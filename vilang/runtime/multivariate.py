@@ -242,7 +242,7 @@ def _lmgamma_dx(k, x):
 @kernel
 def _log_Phi(x):
     """log of the standard normal cdf, accurate in both tails."""
-    if x > 5.0:
+    if x > 0.0:
         return math.log1p(-0.5 * math.erfc(x / SQRT2))
     if x > -20.0:
         return math.log(0.5 * math.erfc(-x / SQRT2))

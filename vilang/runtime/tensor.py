@@ -421,6 +421,23 @@ def dot_self1_v_vjp(x, value, value_bar):
 
 
 @kernel
+def square_v(x):
+    """Elementwise square (rows_dot_self(vector), columns_dot_self(row_vector))."""
+    out = np.empty(x.size)
+    for i in range(x.size):
+        out[i] = x[i] * x[i]
+    return out
+
+
+@kernel
+def square_v_vjp(x, value, value_bar):
+    g = np.empty(x.size)
+    for i in range(x.size):
+        g[i] = 2.0 * value_bar[i] * x[i]
+    return (g,)
+
+
+@kernel
 def columns_dot_self_m(a):
     r, c = a.shape
     out = np.zeros(c)
@@ -1459,6 +1476,28 @@ def copy_m(x):
 @kernel
 def copy_m_vjp(x, value, value_bar):
     return (value_bar.copy(),)
+
+
+@kernel
+def copy_int(x):
+    return x.copy()
+
+
+@kernel
+def to_int_v(x):
+    """to_int(array[] real): truncate each element."""
+    out = np.empty(x.size, dtype=np.int64)
+    for i in range(x.size):
+        v = x[i]
+        if not (v > -9.223372036854775807e18 and v < 9.223372036854775807e18):
+            raise ValueError("to_int: argument out of the range of int")
+        out[i] = np.int64(math.trunc(v))
+    return out
+
+
+@kernel
+def to_int_a2(x):
+    return to_int_v(x.copy().ravel()).reshape(x.shape)
 
 
 @kernel

@@ -25,7 +25,7 @@ from .special import (
     HALF_LOG_2PI, INF, LOG_2, LOG_2PI, LOG_PI, LOG_SQRT_PI, PI,
     dlog_Phi, digamma, inv_logit, lbeta, log1m, log1m_exp, log1p_exp,
     log_bessel_i0_ratio, log_diff_exp, log_gamma_pq_d, log_inc_beta_d, log_inv_logit,
-    log_phi, log_Phi, log_sum_exp, owens_t, tfill, tscale, xlog1py, xlogy,
+    log_phi, log_Phi, log_sum_exp, owens_t, tscale, xlog1py, xlogy,
 )
 
 NEG_INF = -INF
@@ -47,12 +47,10 @@ def _pos_finite(x):
 
 
 @kernel
-def _zfinish(lF, lS, lf, gz):
-    """Core result for a cdf F = G(z): lf = log G'(z), gz = gradient of z."""
-    if not (lf > NEG_INF):
-        zero = tfill(gz, 0.0)
-        return lF, lS, zero, zero
-    return lF, lS, tscale(gz, math.exp(lf - lF)), tscale(gz, -math.exp(lf - lS))
+def _zfinish(lF, lS, rF, rS, gz):
+    """Core result for a cdf F = G(z) with gz the gradient of z and rF = G'(z) / F,
+    rS = G'(z) / (1 - F) (each computed stably by the caller)."""
+    return lF, lS, tscale(gz, rF), tscale(gz, -rS)
 
 
 @kernel
@@ -106,7 +104,7 @@ def _normal_cdf(y, mu, sigma):
         return 0.0, NEG_INF, (0.0, 0.0, 0.0), (0.0, 0.0, 0.0)
     if z == NEG_INF:
         return NEG_INF, 0.0, (0.0, 0.0, 0.0), (0.0, 0.0, 0.0)
-    return _zfinish(log_Phi(z), log_Phi(-z), log_phi(z),
+    return _zfinish(log_Phi(z), log_Phi(-z), dlog_Phi(z), dlog_Phi(-z),
                     (1.0 / sigma, -1.0 / sigma, -z / sigma))
 
 
@@ -154,7 +152,7 @@ def _std_normal_cdf(y):
         return 0.0, NEG_INF, (0.0,), (0.0,)
     if y == NEG_INF:
         return NEG_INF, 0.0, (0.0,), (0.0,)
-    return _zfinish(log_Phi(y), log_Phi(-y), log_phi(y), (1.0,))
+    return _zfinish(log_Phi(y), log_Phi(-y), dlog_Phi(y), dlog_Phi(-y), (1.0,))
 
 
 @kernel
@@ -215,8 +213,9 @@ def _cauchy_cdf(y, mu, sigma):
     else:
         F = 0.5 + math.atan(z) / PI
         S = 0.5 - math.atan(z) / PI
-    lf = -LOG_PI - math.log1p(z * z)
-    return _zfinish(math.log(F), math.log(S), lf, (1.0 / sigma, -1.0 / sigma, -z / sigma))
+    f = 1.0 / (PI * (1.0 + z * z))
+    return _zfinish(math.log(F), math.log(S), f / F, f / S,
+                    (1.0 / sigma, -1.0 / sigma, -z / sigma))
 
 
 @kernel
@@ -361,13 +360,18 @@ def double_exponential_dropped(y, mu, sigma, a_y, a_mu, a_sigma):
 @kernel
 def _double_exponential_cdf(y, mu, sigma):
     z = (y - mu) / sigma
+    # f = exp(-|z|) / 2
     if z < 0.0:
         lF = z - LOG_2
         lS = log1m(0.5 * math.exp(z))
+        rF = 1.0
+        rS = math.exp(-LOG_2 + z - lS)
     else:
         lS = -z - LOG_2
         lF = log1m(0.5 * math.exp(-z))
-    return _zfinish(lF, lS, -LOG_2 - abs(z), (1.0 / sigma, -1.0 / sigma, -z / sigma))
+        rS = 1.0
+        rF = math.exp(-LOG_2 - z - lF)
+    return _zfinish(lF, lS, rF, rS, (1.0 / sigma, -1.0 / sigma, -z / sigma))
 
 
 @kernel
@@ -421,8 +425,8 @@ def _logistic_cdf(y, mu, sigma):
         return 0.0, NEG_INF, (0.0, 0.0, 0.0), (0.0, 0.0, 0.0)
     if z == NEG_INF:
         return NEG_INF, 0.0, (0.0, 0.0, 0.0), (0.0, 0.0, 0.0)
-    lf = -abs(z) - 2.0 * math.log1p(math.exp(-abs(z)))
-    return _zfinish(log_inv_logit(z), log_inv_logit(-z), lf,
+    # f = F (1 - F)
+    return _zfinish(log_inv_logit(z), log_inv_logit(-z), inv_logit(-z), inv_logit(z),
                     (1.0 / sigma, -1.0 / sigma, -z / sigma))
 
 
@@ -478,7 +482,9 @@ def _gumbel_cdf(y, mu, beta):
     if z == NEG_INF:
         return NEG_INF, 0.0, (0.0, 0.0, 0.0), (0.0, 0.0, 0.0)
     e = math.exp(-z)
-    return _zfinish(-e, log1m_exp(-e), -z - e, (1.0 / beta, -1.0 / beta, -z / beta))
+    # F = exp(-e), f = e F: f / F = e, f / (1 - F) = e / expm1(e)
+    return _zfinish(-e, log1m_exp(-e), e, e / math.expm1(e),
+                    (1.0 / beta, -1.0 / beta, -z / beta))
 
 
 @kernel
@@ -621,7 +627,7 @@ def _lognormal_cdf(y, mu, sigma):
     if y == INF:
         return 0.0, NEG_INF, zero, zero
     z = (math.log(y) - mu) / sigma
-    return _zfinish(log_Phi(z), log_Phi(-z), log_phi(z),
+    return _zfinish(log_Phi(z), log_Phi(-z), dlog_Phi(z), dlog_Phi(-z),
                     (1.0 / (y * sigma), -1.0 / sigma, -z / sigma))
 
 
@@ -861,7 +867,7 @@ def _exponential_cdf(y, beta):
     if y == INF:
         return 0.0, NEG_INF, (0.0, 0.0), (0.0, 0.0)
     z = beta * y
-    return _zfinish(log1m_exp(-z), -z, -z, (beta, y))
+    return _zfinish(log1m_exp(-z), -z, 1.0 / math.expm1(z), 1.0, (beta, y))
 
 
 @kernel
@@ -1053,7 +1059,8 @@ def _weibull_cdf(y, alpha, sigma):
         return 0.0, NEG_INF, (0.0, 0.0, 0.0), (0.0, 0.0, 0.0)
     lr = math.log(y) - math.log(sigma)
     z = math.exp(alpha * lr)
-    return _zfinish(log1m_exp(-z), -z, -z, (alpha * z / y, z * lr, -alpha * z / sigma))
+    return _zfinish(log1m_exp(-z), -z, 1.0 / math.expm1(z), 1.0,
+                    (alpha * z / y, z * lr, -alpha * z / sigma))
 
 
 @kernel
@@ -1121,7 +1128,8 @@ def _frechet_cdf(y, alpha, sigma):
     lr = math.log(sigma) - math.log(y)
     z = math.exp(alpha * lr)
     w = -z
-    return _zfinish(w, log1m_exp(w), w, (alpha * z / y, -z * lr, -alpha * z / sigma))
+    return _zfinish(w, log1m_exp(w), 1.0, 1.0 / math.expm1(z),
+                    (alpha * z / y, -z * lr, -alpha * z / sigma))
 
 
 @kernel
@@ -1181,7 +1189,8 @@ def _rayleigh_cdf(y, sigma):
     if y == INF:
         return 0.0, NEG_INF, (0.0, 0.0), (0.0, 0.0)
     z = 0.5 * (y / sigma) ** 2
-    return _zfinish(log1m_exp(-z), -z, -z, (y / (sigma * sigma), -2.0 * z / sigma))
+    return _zfinish(log1m_exp(-z), -z, 1.0 / math.expm1(z), 1.0,
+                    (y / (sigma * sigma), -2.0 * z / sigma))
 
 
 @kernel
@@ -1242,7 +1251,7 @@ def _pareto_cdf(y, y_min, alpha):
         return 0.0, NEG_INF, (0.0, 0.0, 0.0), (0.0, 0.0, 0.0)
     lr = math.log(y) - math.log(y_min)
     z = alpha * lr
-    return _zfinish(log1m_exp(-z), -z, -z, (alpha / y, -alpha / y_min, lr))
+    return _zfinish(log1m_exp(-z), -z, 1.0 / math.expm1(z), 1.0, (alpha / y, -alpha / y_min, lr))
 
 
 @kernel
@@ -1309,7 +1318,7 @@ def _pareto_type_2_cdf(y, mu, lam, alpha):
     z = alpha * l1p
     s = lam + y - mu
     gz = (alpha / s, -alpha / s, -alpha * (y - mu) / (lam * s), l1p)
-    return _zfinish(log1m_exp(-z), -z, -z, gz)
+    return _zfinish(log1m_exp(-z), -z, 1.0 / math.expm1(z), 1.0, gz)
 
 
 @kernel
@@ -1552,11 +1561,8 @@ def _von_mises_normal_approx(x, k):
 def _von_mises_centered(x, k):
     if k < 49.0:
         f, fx, fk = _von_mises_series(x, k)
-        if f < 0.0:
-            return 0.0, 0.0, 0.0
-        if f > 1.0:
-            return 1.0, 0.0, 0.0
-        return f, fx, fk
+        # Stan clips the series to [0, 1]; the derivatives are those of the series
+        return min(max(f, 0.0), 1.0), fx, fk
     if k < 50.0:
         f1, f1x, _ = _von_mises_series(x, 49.0)
         f2, f2x, _ = _von_mises_normal_approx(x, 50.0)
@@ -1584,14 +1590,18 @@ def _von_mises_cdf(y, mu, kappa):
     else:
         cut = mu2 - PI
         bound = PI - mu2
-    fb, fbx, fbk = _von_mises_centered(bound, kappa)
     fx, fxx, fxk = _von_mises_centered(x2, kappa)
-    F = fx - fb
     if y > cut:
-        F += 1.0
+        # F = C(x2) + 1 - C(bound) = C(x2) + C(-bound) (C is symmetric), no cancellation
+        fb, fbx, fbk = _von_mises_centered(-bound, kappa)
+        F = fx + fb
+        dk = fxk + fbk
+    else:
+        fb, fbx, fbk = _von_mises_centered(bound, kappa)
+        F = fx - fb
+        dk = fxk - fbk
     dy = fxx
     dmu = -fxx + fbx
-    dk = fxk - fbk
     if F <= 0.0:
         return NEG_INF, 0.0, zero, zero
     if F >= 1.0:
@@ -1604,7 +1614,9 @@ def _von_mises_cdf(y, mu, kappa):
 def von_mises_rng(mu, kappa):
     two_pi = 2.0 * PI
     m = mu - math.floor(mu / two_pi) * two_pi
-    return m + np.random.vonmises(0.0, kappa)
+    v = np.random.vonmises(0.0, kappa)
+    v = v + PI - math.floor((v + PI) / two_pi) * two_pi - PI  # into [-pi, pi)
+    return m + v
 
 
 @kernel
@@ -1812,8 +1824,8 @@ def _loglogistic_cdf(y, alpha, beta):
         return 0.0, NEG_INF, zero, zero
     lr = math.log(y) - math.log(alpha)
     z = beta * lr
-    lf = -abs(z) - 2.0 * math.log1p(math.exp(-abs(z)))
-    return _zfinish(log_inv_logit(z), log_inv_logit(-z), lf, (beta / y, -beta / alpha, lr))
+    return _zfinish(log_inv_logit(z), log_inv_logit(-z), inv_logit(-z), inv_logit(z),
+                    (beta / y, -beta / alpha, lr))
 
 
 @kernel
@@ -1888,7 +1900,7 @@ def _skew_double_exponential_cdf(y, mu, sigma, tau):
         lF = math.log(tau) - 2.0 * (1.0 - tau) * (mu - y) / sigma
         lS = log1m_exp(lF)
         g = 2.0 * (1.0 - tau) / sigma
-        gF = (g, -g, -g * (mu - y) / sigma, 1.0 / tau + 2.0 * (mu - y) / sigma)
+        gF = (g, -g, g * (mu - y) / sigma, 1.0 / tau + 2.0 * (mu - y) / sigma)
         r = -math.exp(lF - lS)
         return lF, lS, gF, tscale(gF, r)
     # 1 - F = (1 - tau) exp(-2 tau (y - mu) / sigma)

@@ -157,9 +157,9 @@ class ExprChecker:
         self.check_call_context(e.name, e.loc)
         args = [self.call_arg(a) for a in e.args]
         self.check_conditional_notation(e)
-        if e.name in self.functions:
-            sig = self.resolve_user(e.name, args, e.loc)
-            ty = sig.return_type
+        user = self.user_function_for(e.name)
+        if user is not None:
+            ty = self.resolve_user(user, args, e.loc).return_type
         else:
             ty = self.resolve_builtin(e.name, args, e.loc)
         if ty.base == "void":
@@ -170,6 +170,15 @@ class ExprChecker:
         if ty.base == "int":
             data_only = True
         return replace(e, args=tuple(args), ty=ty, data_only=data_only)
+
+    def user_function_for(self, name: str) -> str | None:
+        """The user function a call names: itself, or foo_lpdf for a call of foo_lupdf."""
+        if name in self.functions:
+            return name
+        lp = name.replace("_lupdf", "_lpdf").replace("_lupmf", "_lpmf")
+        if lp != name and lp in self.functions:
+            return lp
+        return None
 
     def call_arg(self, a: A.Expr) -> A.Expr:
         """A call argument; a bare name of a function is a function value (ODE solvers etc.)."""
