@@ -216,6 +216,50 @@ def test_cli_on_mutants(tmp_path, text):
     assert "Traceback" not in stderr.getvalue()
 
 
+# ---------------------------------------------------------------- random typed expressions
+GLOBALS = ("data { int a; real b; vector[2] v; row_vector[2] r; matrix[2, 2] m; "
+           "array[2] real xs; array[2, 2] int ns; } parameters { real q; } ")
+CONTEXTS = ["transformed data { real z = %s; }", "transformed data { print(%s); }",
+            "model { target += %s; }", "model { q ~ normal(%s, 1) T[0, 1]; }",
+            "generated quantities { vector[2] z = %s; }", "model { for (i in %s) { } }"]
+FUNCTIONS = ["exp", "sum", "size", "dims", "rep_vector", "rep_array", "to_vector", "max",
+             "append_row", "log_sum_exp", "normal_lpdf", "normal_rng", "std_normal_lpdf"]
+
+
+def _typed_exprs():
+    """Random expression trees over variables of every type: mostly ill-typed, which is the
+    point (the checker's operator and signature resolution sees every odd combination)."""
+    from vilang.syntax import ast as A
+    from vilang.syntax.printer import print_expr
+    leaves = st.one_of(st.sampled_from("a b v r m xs ns".split()).map(A.Var),
+                       st.sampled_from(["0", "1"]).map(A.IntLit), st.just(A.RealLit("1.5")))
+    items = lambda e, n=0: st.lists(e, min_size=n, max_size=3).map(tuple)  # noqa: E731
+
+    def extend(e):
+        index = st.one_of(e.map(A.Single), st.builds(A.Slice, st.none() | e, st.none() | e))
+        return st.one_of(
+            st.builds(A.Binary, st.sampled_from(["||", "&&", "==", "<", "+", "-", "*", "/",
+                                                 "%", ".*", "./", "\\", "%/%", "^", ".^"]),
+                      e, e),
+            st.builds(A.Unary, st.sampled_from(["-", "!"]), e),
+            st.builds(A.Ternary, e, e, e),
+            st.builds(A.Transpose, e),
+            st.builds(A.Indexed, e, items(index, 1)),
+            st.builds(A.Call, st.sampled_from(FUNCTIONS), items(e)),
+            st.builds(A.Call, st.sampled_from(["normal_lpdf", "poisson_lpmf", "exp"]),
+                      items(e, 1), st.just(True)),
+            st.builds(A.ArrayExpr, items(e, 1)),
+            st.builds(A.RowVectorExpr, items(e)))
+    return st.recursive(leaves, extend, max_leaves=8).map(print_expr)
+
+
+@pytest.mark.skipif(not HAVE_CHECKER, reason="vilang.check is not importable yet")
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_typed_exprs(), st.sampled_from(CONTEXTS))
+def test_random_expressions_check_cleanly(expr, context):
+    front_end(GLOBALS + context % expr)
+
+
 # ---------------------------------------------------------------- known crashes
 def _nested(prefix: str, middle: str, suffix: str, n: int) -> str:
     return "parameters { real x; } model { target += " + prefix * n + middle + suffix * n + "; }"

@@ -18,8 +18,9 @@ def ir_text(checked: CheckedProgram) -> str:
     """The lowered IR, with the gradient program of transformed parameters + model."""
     from vilang.autodiff.reverse import differentiate
     from vilang.ir.lower import lower
+    from vilang.ir.optimize import optimize
     from vilang.ir.printer import program_text
-    program = lower(checked)
+    program = optimize(lower(checked))
     return program_text(program, differentiate(program.transformed_parameters + program.model))
 
 

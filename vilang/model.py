@@ -21,6 +21,7 @@ from vilang.codegen.kernels import GeneratedModule, ModuleBuilder
 from vilang.errors import ModelError
 from vilang.io.data import DataError, convert, load_json
 from vilang.ir.lower import lower
+from vilang.ir.optimize import optimize
 from vilang.syntax.parser import parse
 from vilang.typecheck.checker import CheckedProgram, check
 
@@ -53,7 +54,7 @@ class CompiledModel:
         self.code_text = code
         self.filename = filename
         self.name = Path(filename).stem
-        self.ir = lower(checked)
+        self.ir = optimize(lower(checked))
         self.generated: GeneratedModule = ModuleBuilder(self.ir, filename, code).build()
         self.key = model_key(code)
         self.module = load_module(self.key, self.generated.source)

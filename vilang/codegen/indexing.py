@@ -12,8 +12,13 @@ from vilang.codegen.writer import ndim
 from vilang.ir import nodes as I
 
 
+def all_single(indices) -> bool:
+    return all(isinstance(i, I.Single) and i.idx.type.dims == 0 for i in indices)
+
+
 def plan(ctx: KernelContext, base: str, base_ndim: int, indices, loc, key: str):
-    """Per axis: ("single", i0) or ("many", idx_array_name); emits bounds checks."""
+    """Per axis: ("single", i0) or ("many", idx_array_name); emits bounds checks.  Axes past
+    the indexed ones are whole ranges (not materialised when every index is single)."""
     w = ctx.w
     axes = []
     for k, ix in enumerate(indices):
@@ -37,7 +42,7 @@ def plan(ctx: KernelContext, base: str, base_ndim: int, indices, loc, key: str):
             ctx.fail_if(f"{name}.shape[0] > 0 and ({name}[0] < 0 or {name}[-1] >= {extent})",
                         loc, f"Slice out of range at index {k + 1}.")
             axes.append(("many", name))
-    for k in range(len(indices), base_ndim):
+    for k in range(len(indices), base_ndim if not all_single(indices) else 0):
         name = f"ix{k}_{key}"
         w.line(f"{name} = np.arange({base}.shape[{k}])")
         axes.append(("many", name))

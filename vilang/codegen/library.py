@@ -32,8 +32,9 @@ def family(name: str):
 
 
 def fam_fn(fam, *names):
+    extra = getattr(fam, "extra", None) or {}
     for n in names:
-        fn = getattr(fam, n, None)
+        fn = getattr(fam, n, None) or extra.get(n)
         if fn is not None:
             return fn
     raise InternalCompilerError(f"runtime family lacks {names}")
@@ -89,16 +90,16 @@ def adjoint(ctx: KernelContext, op: I.Op):
         return
     if impl.elementwise or impl.kind == "scalar":
         ref = ctx.ref(impl.derivative)
-        E.adjoint(ctx, op, lambda a, d: [f"r_[{k + 1}]" for k in range(len(a))],
-                  prelude=lambda a: f"r_ = {ref}({', '.join(a)})")
+        E.adjoint(ctx, op, lambda a, d: [f"r{op.dst.name}_[{k + 1}]" for k in range(len(a))],
+                  prelude=lambda a: f"r{op.dst.name}_ = {ref}({', '.join(a)})")
         return
     from vilang.runtime.functions import real_args
     args = tensor_args(ctx, op, impl)
-    ctx.w.line(f"r_ = {ctx.ref(impl.derivative)}({args}, {op.dst.name}, {ctx.bar(op.dst)})")
+    ctx.w.line(f"r{op.dst.name}_ = {ctx.ref(impl.derivative)}({args}, {op.dst.name}, {ctx.bar(op.dst)})")
     for k, pos in enumerate(real_args(impl)):
         a = op.args[pos]
         if isinstance(a, I.Var) and a.active:
-            ctx.w.line(f"{ctx.bar(a)} += r_[{k}]")
+            ctx.w.line(f"{ctx.bar(a)} += r{op.dst.name}_[{k}]")
 
 
 def function_impl(op: I.Op):
@@ -187,7 +188,7 @@ def univariate_adjoint(ctx, op, fam_name, suffix, fam):
     else:
         deriv = fam_fn(fam, suffix[1:] + "_d")
     elems, looped = _loop_header(ctx, op, op.args, int_positions(op, fam))
-    w.line(f"r_ = {ctx.ref(deriv)}({', '.join(elems)})")
+    w.line(f"r{op.dst.name}_ = {ctx.ref(deriv)}({', '.join(elems)})")
     real_positions = real_arg_positions(op, fam)
     scale = g
     if suffix == "_cdf":
@@ -201,7 +202,7 @@ def univariate_adjoint(ctx, op, fam_name, suffix, fam):
         target = f"{ctx.bar(a)}[i_]" if ndim(a.type) > 0 else ctx.bar(a)
         if ndim(a.type) > 1:
             target = f"{ctx.bar(a)}.reshape(-1)[i_]"
-        w.line(f"{target} += {scale} * r_[{pos + 1}]")
+        w.line(f"{target} += {scale} * r{op.dst.name}_[{pos + 1}]")
     if looped:
         w.depth -= 1
 
@@ -251,9 +252,23 @@ def rng_forward(ctx, op, fam):
 
 
 # ---------------------------------------------------------------- multivariate distributions
+def mv_args(ctx, op, fam, rng: bool = False) -> str:
+    """Arguments converted to the family's kinds: ints stay int, the rest become float."""
+    kinds = fam.kinds[1:] if rng else fam.kinds
+    if rng and getattr(fam, "rng_args", None):
+        kinds = tuple(fam.kinds[fam.args.index(a)] for a in fam.rng_args)
+    out = []
+    for a, kind in zip(op.args, kinds):
+        if kind.startswith("int") or a.type.base != "int":
+            out.append(ctx.val(a))
+        else:
+            out.append(ctx.real(a) if ndim(a.type) == 0 else f"{ctx.val(a)}.astype(np.float64)")
+    return ", ".join(out)
+
+
 def multivariate_forward(ctx, op, fam_name, suffix, fam):
     w, dst = ctx.w, op.dst.name
-    args = ", ".join(ctx.val(a) if a.type.base == "int" else ctx.real(a) for a in op.args)
+    args = mv_args(ctx, op, fam, rng=suffix == "_rng")
     if suffix == "_rng":
         w.line(f"{dst} = {ctx.ref(fam_fn(fam, 'rng'))}({args})")
         return
@@ -272,14 +287,28 @@ def multivariate_forward(ctx, op, fam_name, suffix, fam):
             w.line(f"{dst} -= {ctx.ref(fam_fn(fam, 'dropped'))}({args}, {flags})")
 
 
+def mv_real_positions(op: I.Op, fam) -> dict[int, int]:
+    """Argument position -> position among the derivatives of a multivariate family."""
+    out, pos = {}, 0
+    for k, kind in enumerate(fam.kinds[: len(op.args)]):
+        if kind.startswith("int"):
+            continue
+        out[k] = pos
+        pos += 1
+    return out
+
+
 def multivariate_adjoint(ctx, op, fam_name, suffix, fam):
     w, g = ctx.w, ctx.bar(op.dst)
-    args = ", ".join(ctx.val(a) if a.type.base == "int" else ctx.real(a) for a in op.args)
-    w.line(f"r_ = {ctx.ref(fam_fn(fam, 'lpdf_d', 'lpmf_d'))}({args})")
-    for k, pos in real_arg_positions(op, fam).items():
+    args = mv_args(ctx, op, fam)
+    names = ("lpdf_d", "lpmf_d")
+    if fam_name.endswith("_glm") and not (isinstance(op.args[1], I.Var) and op.args[1].active):
+        names = ("d_nox",) + names     # data X: skip its (large) gradient
+    w.line(f"r{op.dst.name}_ = {ctx.ref(fam_fn(fam, *names))}({args})")
+    for k, pos in mv_real_positions(op, fam).items():
         a = op.args[k]
         if isinstance(a, I.Var) and a.active:
-            w.line(f"{ctx.bar(a)} += {g} * r_[{pos + 1}]")
+            w.line(f"{ctx.bar(a)} += {g} * r{op.dst.name}_[{pos + 1}]")
 
 
 # ---------------------------------------------------------------- user functions
@@ -317,8 +346,71 @@ def user_call_adjoint(ctx: KernelContext, op: I.Op):
     if op.prim.rstrip("~").endswith("_lp"):
         ctx.w.line("lp_ = np.zeros(1)")
     g = ctx.bar(op.dst) if op.dst.name != "_void" and op.dst.active else "0.0"
-    ctx.w.line(f"r_ = {name}({', '.join(args + [g, _propto(op), 'err'])})")
+    ctx.w.line(f"r{op.dst.name}_ = {name}({', '.join(args + [g, _propto(op), 'err'])})")
     real_args = [a for a in op.args if a.type.base != "int"]
     for k, a in enumerate(real_args):
         if isinstance(a, I.Var) and a.active:
-            ctx.w.line(f"{ctx.bar(a)} += r_[{k}]")
+            ctx.w.line(f"{ctx.bar(a)} += r{op.dst.name}_[{k}]")
+
+
+# ---------------------------------------------------------------- fused value and adjoint
+def is_density(op: I.Op) -> bool:
+    fam_name, suffix = split_suffix(op.prim)
+    return suffix in DENSITY and family(fam_name)[1] is not None
+
+
+def density_with_adjoint(ctx: KernelContext, op: I.Op):
+    """`dst = density(...)` and the adjoints of its arguments for a seed of 1 (a `target +=`
+    whose reverse runs right away), from one call of the `_d` kernel per element: the value
+    comes with the partials, so nothing is computed twice."""
+    fam_name, suffix = split_suffix(op.prim)
+    kind, fam = family(fam_name)
+    w, dst = ctx.w, op.dst.name
+    if kind == "univariate":
+        w.line(f"{dst} = 0.0")
+        elems, looped = _loop_header(ctx, op, op.args, int_positions(op, fam))
+        first_site = len(ctx.sites) + 1
+        for cond in conditions(fam):
+            ctx.site(op.loc, f"{op.prim}: {cond}.")
+        w.line(f"c_ = {ctx.ref(fam_fn(fam, 'check'))}({', '.join(elems)})")
+        with w.block("if c_ != 0:"):
+            w.line(f"err[0] = {first_site} + c_ - 1")
+            w.line(ctx.fail_stmt)
+        w.line(f"r{op.dst.name}_ = {ctx.ref(fam_fn(fam, 'lpdf_d', 'lpmf_d'))}({', '.join(elems)})")
+        w.line(f"{dst} += r{op.dst.name}_[0]")
+        if suffix in ("_lupdf", "_lupmf"):
+            with w.block("if propto:"):
+                w.line(f"{dst} -= {ctx.ref(fam_fn(fam, 'dropped'))}({', '.join(elems)}, "
+                       f"{activity_flags(op, fam)})")
+        for k, pos in real_arg_positions(op, fam).items():
+            a = op.args[k]
+            if not (isinstance(a, I.Var) and a.active):
+                continue
+            target = ctx.bar(a) if ndim(a.type) == 0 else (
+                f"{ctx.bar(a)}[i_]" if ndim(a.type) == 1 else f"{ctx.bar(a)}.reshape(-1)[i_]")
+            w.line(f"{target} += r{op.dst.name}_[{pos + 1}]")
+        if looped:
+            w.depth -= 1
+        return
+    args = mv_args(ctx, op, fam)
+    first_site = len(ctx.sites) + 1
+    for cond in conditions(fam):
+        ctx.site(op.loc, f"{op.prim}: {cond}.")
+    w.line(f"c_ = {ctx.ref(fam_fn(fam, 'check'))}({args})")
+    with w.block("if c_ != 0:"):
+        w.line(f"err[0] = {first_site} + c_ - 1")
+        w.line(ctx.fail_stmt)
+    names = ("lpdf_d", "lpmf_d")
+    if fam_name.endswith("_glm") and not (isinstance(op.args[1], I.Var) and op.args[1].active):
+        names = ("d_nox",) + names
+    w.line(f"r{op.dst.name}_ = {ctx.ref(fam_fn(fam, *names))}({args})")
+    w.line(f"{dst} = r{op.dst.name}_[0]")
+    if suffix in ("_lupdf", "_lupmf"):
+        flags = ", ".join("True" if isinstance(a, I.Var) and a.active else "False"
+                          for a in op.args)
+        with w.block("if propto:"):
+            w.line(f"{dst} -= {ctx.ref(fam_fn(fam, 'dropped'))}({args}, {flags})")
+    for k, pos in mv_real_positions(op, fam).items():
+        a = op.args[k]
+        if isinstance(a, I.Var) and a.active:
+            w.line(f"{ctx.bar(a)} += r{op.dst.name}_[{pos + 1}]")

@@ -193,7 +193,7 @@ def _multiply(ctx, op):
     w, dst = ctx.w, op.dst.name
     if ta == "row_vector" and tb == "vector":
         _check_inner(ctx, op, f"{a.name}.shape[0]", f"{b.name}.shape[0]")
-        w.line(f"{dst} = np.dot({a.name}, {b.name})")
+        w.line(f"{dst} = _rt.dot({a.name}, {b.name})")
     elif ta == "vector" and tb == "row_vector":
         w.line(f"{dst} = np.outer({a.name}, {b.name})")
     elif ta == "matrix" and tb == "vector":
@@ -224,9 +224,9 @@ def _multiply_adj(ctx, op):
     act_a, act_b = a.active, b.active
     if ta == "row_vector" and tb == "vector":
         if act_a:
-            w.line(f"{ctx.bar(a)} += {g} * {b.name}")
+            w.line(f"_rt.axpy({ctx.bar(a)}, {g}, {b.name})")
         if act_b:
-            w.line(f"{ctx.bar(b)} += {g} * {a.name}")
+            w.line(f"_rt.axpy({ctx.bar(b)}, {g}, {a.name})")
     elif ta == "vector" and tb == "row_vector":
         if act_a:
             w.line(f"{ctx.bar(a)} += _rt.matvec({g}, {b.name})")
@@ -236,10 +236,10 @@ def _multiply_adj(ctx, op):
         if act_a:
             w.line(f"_rt.add_outer({ctx.bar(a)}, {g}, {b.name})")
         if act_b:
-            w.line(f"{ctx.bar(b)} += _rt.vecmat({g}, {a.name})")
+            w.line(f"_rt.vecmat_acc({ctx.bar(b)}, {g}, {a.name})")
     elif ta == "row_vector" and tb == "matrix":
         if act_a:
-            w.line(f"{ctx.bar(a)} += _rt.matvec({b.name}, {g})")
+            w.line(f"_rt.matvec_acc({ctx.bar(a)}, {b.name}, {g})")
         if act_b:
             w.line(f"_rt.add_outer({ctx.bar(b)}, {a.name}, {g})")
     else:

@@ -81,8 +81,38 @@ class StatementEmitter:
 
     # ------------------------------------------------------------ statements
     def stmts(self, stmts):
-        for s in stmts:
-            self.stmt(s)
+        k = 0
+        while k < len(stmts):
+            if self.fused_target(stmts[k:k + 4]):
+                k += 4
+                continue
+            self.stmt(stmts[k])
+            k += 1
+
+    def fused_target(self, group) -> bool:
+        """`target += density(...)` immediately reversed (the fused pattern TargetAdd,
+        ZeroTemps, SeedOne, Backprop): emit the density's value and adjoints in one pass."""
+        from vilang.codegen import library
+        if len(group) < 4 or not (isinstance(group[0], I.TargetAdd)
+                                  and isinstance(group[1], D.ZeroTemps)
+                                  and isinstance(group[2], D.SeedOne)
+                                  and isinstance(group[3], D.Backprop)):
+            return False
+        s = group[0]
+        last = s.ops[-1] if s.ops else None
+        if not (isinstance(last, I.Op) and last.dst == s.value and not s.jacobian
+                and group[3].ops is s.ops and library.is_density(last)):
+            return False
+        self.w.comment_for(s.loc)
+        rest = s.ops[:-1]
+        self.ops(rest)
+        for op in rest:
+            if op.dst.active:
+                self.zero_bar(op.dst)
+        library.density_with_adjoint(self.ctx, last)
+        self.w.line(f"{self.ctx.target} += {last.dst.name}")
+        self.backprop(rest)
+        return True
 
     def stmt(self, s):
         self.w.comment_for(s.loc)

@@ -464,18 +464,19 @@ def log_inc_beta_d(a, b, x, y, deriv):
         return -INF, 0.0, 0.0, 0.0, 0.0, 0.0, INF, 0.0
     if y <= 0.0:
         return 0.0, -INF, 0.0, 0.0, 0.0, 0.0, 0.0, -INF
-    if x < (a + 1.0) / (a + b + 2.0):
-        li, dia, dib = _beta_cf(a, b, x, y, deriv)
-        lj = log1m_exp(li)
-        r = -math.exp(li - lj)
-        dja = r * dia
-        djb = r * dib
+    # the continued fraction converges fast for x < (a + 1) / (a + b + 2); otherwise it is
+    # applied to J = I_y(b, a).  (One call site keeps the compiled code small.)
+    direct = x < (a + 1.0) / (a + b + 2.0)
+    if direct:
+        l1, d1, d2 = _beta_cf(a, b, x, y, deriv)
     else:
-        lj, djb, dja = _beta_cf(b, a, y, x, deriv)
-        li = log1m_exp(lj)
-        r = -math.exp(lj - li)
-        dia = r * dja
-        dib = r * djb
+        l1, d1, d2 = _beta_cf(b, a, y, x, deriv)
+    l2 = log1m_exp(l1)
+    r = -math.exp(l1 - l2)
+    if direct:
+        li, dia, dib, lj, dja, djb = l1, d1, d2, l2, r * d1, r * d2
+    else:
+        lj, djb, dja, li, dib, dia = l1, d1, d2, l2, r * d1, r * d2
     ldens = (a - 1.0) * math.log(x) + (b - 1.0) * math.log(y) - lbeta(a, b)
     return li, lj, dia, dib, dja, djb, math.exp(ldens - li), -math.exp(ldens - lj)
 

@@ -219,3 +219,40 @@ def write_colmajor(out, pos, value):
     n = flat.shape[0]
     out[pos:pos + n] = flat
     return pos + n
+
+
+@kernel
+def dot(a, b):
+    """Dot product of two 1-D arrays (a loop: no BLAS call overhead for short vectors)."""
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += a[i] * b[i]
+    return s
+
+
+@kernel
+def axpy(out, g, x):
+    """out += g * x, in place (x 1-D)."""
+    for i in range(x.shape[0]):
+        out[i] += g * x[i]
+
+
+@kernel
+def vecmat_acc(out, x, a):
+    """out += x @ A, in place."""
+    n, m = a.shape
+    for i in range(n):
+        xi = x[i]
+        for j in range(m):
+            out[j] += xi * a[i, j]
+
+
+@kernel
+def matvec_acc(out, a, x):
+    """out += A @ x, in place."""
+    n, m = a.shape
+    for i in range(n):
+        s = 0.0
+        for j in range(m):
+            s += a[i, j] * x[j]
+        out[i] += s

@@ -1,9 +1,10 @@
 """The table of Stan's univariate distributions for the code generator.
 
 `FAMILIES[name]` is a `Family`: the Stan parameter names in order, which are integers,
-the support, the argument conditions Stan checks (in the order it checks them, worded as
-Stan's error messages), which of cdf/lcdf/lccdf Stan defines, notes on out-of-support
-behaviour and deviations from Stan Math, and the numba kernels:
+the support, the condition Stan checks on each argument (`arg_conditions`, in argument order,
+variate first, worded as Stan's error messages; "" for an argument Stan does not check) and
+the order in which Stan checks them (`check_order`), which of cdf/lcdf/lccdf Stan defines,
+notes on out-of-support behaviour and deviations from Stan Math, and the numba kernels:
 
     lpdf(y, *params)              lpmf(n, *params) for discrete families
     lpdf_d(y, *params)            (value, d/d each real-valued argument, in order)
@@ -12,8 +13,10 @@ behaviour and deviations from Stan Math, and the numba kernels:
                                   variable); lpdf - dropped == Stan's F_lupdf
     cdf, lcdf, lccdf (+ _d)       None where Stan does not define them
     rng(*params)                  float (continuous) or int (discrete)
-    check(y, *params)             0 if valid, else the 1-based position of the first argument
-                                  (in Stan's check order) that fails its condition
+    check(y, *params)             0 if valid, else the 1-based position (in the argument list)
+                                  of the first argument, in Stan's check order, that fails its
+                                  condition: the failure's message is
+                                  list(arg_conditions.values())[position - 1]
     cdf_check(y, *params)         the same for the cdf functions
 
 When `dropped` is called with no active argument it returns the whole lpdf: Stan drops every
@@ -24,8 +27,8 @@ return whatever the formula gives (-inf or NaN).
 The kernels live in `univariate_continuous` and `univariate_discrete`; this module is plain
 data plus the lookup.
 """
-from dataclasses import dataclass, field
-from typing import Any, Callable, Optional
+from dataclasses import dataclass
+from typing import Callable, Optional
 
 from . import univariate_continuous as _cont
 from . import univariate_discrete as _disc
@@ -39,6 +42,7 @@ class Family:
     int_params: tuple[str, ...]
     support: str
     arg_conditions: dict[str, str]
+    check_order: tuple[str, ...]
     cdfs: tuple[str, ...]
     notes: str
     module: str
@@ -54,7 +58,6 @@ class Family:
     lcdf_d: Optional[Callable] = None
     lccdf: Optional[Callable] = None
     lccdf_d: Optional[Callable] = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def variate(self) -> str:
@@ -103,6 +106,7 @@ UNIT = "must be in the interval [0, 1]"
 
 
 def _conds(*pairs):
+    """(argument, Stan's label, condition) in Stan's check order -> {argument: message}."""
     return {name: f"{label} {cond}" for name, label, cond in pairs}
 
 
@@ -345,10 +349,15 @@ def _make(name, spec, discrete):
         if kind in cdfs:
             refs[kind] = get(kind)
             refs[kind + "_d"] = get(kind + "_d")
-    cdf_check = getattr(mod, f"{name}_cdf_check", None) or get("check") if cdfs else None
+    cdf_check = None
+    if cdfs:
+        cdf_check = getattr(mod, f"{name}_cdf_check", None) or get("check")
+    args = ("n" if discrete else "y",) + params
+    assert set(conds) <= set(args), name
     return Family(
         name=name, params=params, discrete=discrete, int_params=int_params, support=support,
-        arg_conditions=conds, cdfs=cdfs, notes=notes, module=mod.__name__,
+        arg_conditions={a: conds.get(a, "") for a in args}, check_order=tuple(conds),
+        cdfs=cdfs, notes=notes, module=mod.__name__,
         lpdf=get(density), lpdf_d=get(density + "_d"), dropped=get("dropped"),
         rng=get("rng"), check=get("check"), cdf_check=cdf_check, **refs)
 
