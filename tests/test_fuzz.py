@@ -4,7 +4,8 @@ Hypothesis takes a valid model (the examples plus a few inline ones), applies a 
 random token- and character-level mutations, and runs the front end.  Whatever the input, the
 only acceptable failure is a `vilang.ModelError` with an int line/column and a Stan-style
 header; anything else (IndexError, RecursionError, a Lark exception...) is a compiler bug.
-Crashes found this way are pinned below as strict xfail tests until fixed.
+Random expression trees over variables of every type do the same for the checker's typing
+rules.  Crashes found this way are pinned at the end as strict xfail tests until fixed.
 """
 import contextlib
 import io
@@ -18,6 +19,8 @@ from lark.exceptions import VisitError
 import vilang
 import vilang.cli
 from conftest import example_models
+from vilang.syntax import ast as A
+from vilang.syntax.printer import print_expr
 
 
 def _checker_available() -> bool:
@@ -229,11 +232,11 @@ FUNCTIONS = ["exp", "sum", "size", "dims", "rep_vector", "rep_array", "to_vector
 def _typed_exprs():
     """Random expression trees over variables of every type: mostly ill-typed, which is the
     point (the checker's operator and signature resolution sees every odd combination)."""
-    from vilang.syntax import ast as A
-    from vilang.syntax.printer import print_expr
     leaves = st.one_of(st.sampled_from("a b v r m xs ns".split()).map(A.Var),
                        st.sampled_from(["0", "1"]).map(A.IntLit), st.just(A.RealLit("1.5")))
-    items = lambda e, n=0: st.lists(e, min_size=n, max_size=3).map(tuple)  # noqa: E731
+
+    def items(e, n=0):
+        return st.lists(e, min_size=n, max_size=3).map(tuple)
 
     def extend(e):
         index = st.one_of(e.map(A.Single), st.builds(A.Slice, st.none() | e, st.none() | e))
@@ -302,8 +305,9 @@ def test_known_crash(text):
         raise Crash(type(err).__name__) from None
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="the CLI turns a lark VisitError into an internal "
-                   "compiler error (exit 3); it only maps a bare RecursionError to exit 1")
+@pytest.mark.xfail(strict=True, raises=AssertionError,
+                   reason="the CLI turns a lark VisitError into an internal compiler error "
+                   "(exit 3); it only maps a bare RecursionError to exit 1")
 def test_known_cli_crash(tmp_path):
     path = tmp_path / "deep.vi"
     path.write_text(_nested("x ^ ", "x", "", 600))

@@ -106,9 +106,7 @@ class StatementEmitter:
         self.w.comment_for(s.loc)
         rest = s.ops[:-1]
         self.ops(rest)
-        for op in rest:
-            if op.dst.active:
-                self.zero_bar(op.dst)
+        self.zero_op_bars(rest)
         library.density_with_adjoint(self.ctx, last)
         self.w.line(f"{self.ctx.target} += {last.dst.name}")
         self.backprop(rest)
@@ -307,7 +305,17 @@ class StatementEmitter:
         self.ops(s.ops, with_bars=True)
 
     def stmt_ZeroTemps(self, s: D.ZeroTemps):
-        for op in s.ops:
+        self.zero_op_bars(s.ops)
+
+    def zero_op_bars(self, op_list):
+        """Zero the adjoints of the active results of ops whose values are live (for a
+        select, those of the branch that was taken)."""
+        for op in op_list:
+            if isinstance(op, I.Select) and (op.then_ops or op.else_ops):
+                with self.w.block(f"if {self.ctx.val(op.cond)} != 0:"):
+                    self.zero_op_bars(op.then_ops)
+                with self.w.block("else:"):
+                    self.zero_op_bars(op.else_ops)
             if op.dst.active:
                 self.zero_bar(op.dst)
 

@@ -174,20 +174,20 @@ def _normal_id_glm_core(y, x, alpha, beta, sigma, grad, want_dx):
 
 @kernel
 def normal_id_glm_lpdf(y, x, alpha, beta, sigma):
-    r = _normal_id_glm_core(y, x, alpha, beta, sigma, False, False)
+    r = _normal_id_glm_core(y, x, alpha, beta, sigma, np.bool_(False), np.bool_(False))
     return r[0] + r[1] + r[2]
 
 
 @kernel
 def normal_id_glm_lpdf_d(y, x, alpha, beta, sigma):
-    r = _normal_id_glm_core(y, x, alpha, beta, sigma, True, True)
+    r = _normal_id_glm_core(y, x, alpha, beta, sigma, np.bool_(True), np.bool_(True))
     return (r[0] + r[1] + r[2], _like(y, r[3]), _xlike(x, r[4]), _like(alpha, r[5]), r[6],
             _like(sigma, r[7]))
 
 
 @kernel
 def normal_id_glm_lpdf_d_nox(y, x, alpha, beta, sigma):
-    r = _normal_id_glm_core(y, x, alpha, beta, sigma, True, False)
+    r = _normal_id_glm_core(y, x, alpha, beta, sigma, np.bool_(True), np.bool_(False))
     return (r[0] + r[1] + r[2], _like(y, r[3]), _xlike(x, r[4]), _like(alpha, r[5]), r[6],
             _like(sigma, r[7]))
 
@@ -263,18 +263,18 @@ def _bernoulli_logit_glm_core(y, x, alpha, beta, grad, want_dx):
 
 @kernel
 def bernoulli_logit_glm_lpmf(y, x, alpha, beta):
-    return _bernoulli_logit_glm_core(y, x, alpha, beta, False, False)[0]
+    return _bernoulli_logit_glm_core(y, x, alpha, beta, np.bool_(False), np.bool_(False))[0]
 
 
 @kernel
 def bernoulli_logit_glm_lpmf_d(y, x, alpha, beta):
-    r = _bernoulli_logit_glm_core(y, x, alpha, beta, True, True)
+    r = _bernoulli_logit_glm_core(y, x, alpha, beta, np.bool_(True), np.bool_(True))
     return r[0], _xlike(x, r[1]), _like(alpha, r[2]), r[3]
 
 
 @kernel
 def bernoulli_logit_glm_lpmf_d_nox(y, x, alpha, beta):
-    r = _bernoulli_logit_glm_core(y, x, alpha, beta, True, False)
+    r = _bernoulli_logit_glm_core(y, x, alpha, beta, np.bool_(True), np.bool_(False))
     return r[0], _xlike(x, r[1]), _like(alpha, r[2]), r[3]
 
 
@@ -360,19 +360,19 @@ def _lgamma_y1(y, N):
 
 @kernel
 def poisson_log_glm_lpmf(y, x, alpha, beta):
-    r = _poisson_log_glm_core(y, x, alpha, beta, False, False)
+    r = _poisson_log_glm_core(y, x, alpha, beta, np.bool_(False), np.bool_(False))
     return r[0] - _lgamma_y1(y, _glm_n(y, x))
 
 
 @kernel
 def poisson_log_glm_lpmf_d(y, x, alpha, beta):
-    r = _poisson_log_glm_core(y, x, alpha, beta, True, True)
+    r = _poisson_log_glm_core(y, x, alpha, beta, np.bool_(True), np.bool_(True))
     return r[0] - _lgamma_y1(y, _glm_n(y, x)), _xlike(x, r[1]), _like(alpha, r[2]), r[3]
 
 
 @kernel
 def poisson_log_glm_lpmf_d_nox(y, x, alpha, beta):
-    r = _poisson_log_glm_core(y, x, alpha, beta, True, False)
+    r = _poisson_log_glm_core(y, x, alpha, beta, np.bool_(True), np.bool_(False))
     return r[0] - _lgamma_y1(y, _glm_n(y, x)), _xlike(x, r[1]), _like(alpha, r[2]), r[3]
 
 
@@ -455,27 +455,27 @@ def _nb2_glm_core(y, x, alpha, beta, phi, grad, want_dx):
 
 @kernel
 def neg_binomial_2_log_glm_lpmf(y, x, alpha, beta, phi):
-    r = _nb2_glm_core(y, x, alpha, beta, phi, False, False)
+    r = _nb2_glm_core(y, x, alpha, beta, phi, np.bool_(False), np.bool_(False))
     return r[0] + r[1] + r[2] + r[3]
 
 
 @kernel
 def neg_binomial_2_log_glm_lpmf_d(y, x, alpha, beta, phi):
-    r = _nb2_glm_core(y, x, alpha, beta, phi, True, True)
+    r = _nb2_glm_core(y, x, alpha, beta, phi, np.bool_(True), np.bool_(True))
     return (r[0] + r[1] + r[2] + r[3], _xlike(x, r[4]), _like(alpha, r[5]), r[6],
             _like(phi, r[7]))
 
 
 @kernel
 def neg_binomial_2_log_glm_lpmf_d_nox(y, x, alpha, beta, phi):
-    r = _nb2_glm_core(y, x, alpha, beta, phi, True, False)
+    r = _nb2_glm_core(y, x, alpha, beta, phi, np.bool_(True), np.bool_(False))
     return (r[0] + r[1] + r[2] + r[3], _xlike(x, r[4]), _like(alpha, r[5]), r[6],
             _like(phi, r[7]))
 
 
 @kernel
 def neg_binomial_2_log_glm_dropped(y, x, alpha, beta, phi, a_y, a_x, a_alpha, a_beta, a_phi):
-    r = _nb2_glm_core(y, x, alpha, beta, phi, False, False)
+    r = _nb2_glm_core(y, x, alpha, beta, phi, np.bool_(False), np.bool_(False))
     lin = a_x or a_alpha or a_beta
     if not (lin or a_phi):
         return r[0] + r[1] + r[2] + r[3]
@@ -563,18 +563,18 @@ def _categorical_logit_glm_core(y, x, alpha, beta, grad, want_dx):
 
 @kernel
 def categorical_logit_glm_lpmf(y, x, alpha, beta):
-    return _categorical_logit_glm_core(y, x, alpha, beta, False, False)[0]
+    return _categorical_logit_glm_core(y, x, alpha, beta, np.bool_(False), np.bool_(False))[0]
 
 
 @kernel
 def categorical_logit_glm_lpmf_d(y, x, alpha, beta):
-    r = _categorical_logit_glm_core(y, x, alpha, beta, True, True)
+    r = _categorical_logit_glm_core(y, x, alpha, beta, np.bool_(True), np.bool_(True))
     return r[0], _xlike(x, r[1]), r[2], r[3]
 
 
 @kernel
 def categorical_logit_glm_lpmf_d_nox(y, x, alpha, beta):
-    r = _categorical_logit_glm_core(y, x, alpha, beta, True, False)
+    r = _categorical_logit_glm_core(y, x, alpha, beta, np.bool_(True), np.bool_(False))
     return r[0], _xlike(x, r[1]), r[2], r[3]
 
 
@@ -628,7 +628,7 @@ def _ordered_logistic_glm_core(y, x, beta, cuts, grad, want_dx):
         for k in range(K):
             eta += _xv(x, n, k) * beta[k]
         yn = _at(y, n)
-        r = _ord_term(yn, eta, C, 0, False)
+        r = _ord_term(yn, eta, C, np.int64(0), np.bool_(False))
         lp += r[0]
         if grad:
             g = r[1]
@@ -647,18 +647,18 @@ def _ordered_logistic_glm_core(y, x, beta, cuts, grad, want_dx):
 
 @kernel
 def ordered_logistic_glm_lpmf(y, x, beta, cuts):
-    return _ordered_logistic_glm_core(y, x, beta, cuts, False, False)[0]
+    return _ordered_logistic_glm_core(y, x, beta, cuts, np.bool_(False), np.bool_(False))[0]
 
 
 @kernel
 def ordered_logistic_glm_lpmf_d(y, x, beta, cuts):
-    r = _ordered_logistic_glm_core(y, x, beta, cuts, True, True)
+    r = _ordered_logistic_glm_core(y, x, beta, cuts, np.bool_(True), np.bool_(True))
     return r[0], _xlike(x, r[1]), r[2], r[3]
 
 
 @kernel
 def ordered_logistic_glm_lpmf_d_nox(y, x, beta, cuts):
-    r = _ordered_logistic_glm_core(y, x, beta, cuts, True, False)
+    r = _ordered_logistic_glm_core(y, x, beta, cuts, np.bool_(True), np.bool_(False))
     return r[0], _xlike(x, r[1]), r[2], r[3]
 
 
