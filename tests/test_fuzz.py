@@ -122,7 +122,7 @@ VOCABULARY = [
     *NAMES, "_x", "x__", "1__0", "0x1F", "1.5e", '"a string"', '"', "/*", "*/", "\n", "\t", " ",
     "é", "λ", "\u00a0", "\u2028", "😀", "\x00", "\ufeff",
     "x" * 5000,
-    # Deep nesting, kept below the depths pinned in KNOWN_CRASHES so the fuzzer is not flaky.
+    # Deep nesting, kept below the depths tested in DEEP so the fuzzer is not flaky.
     "(" * 300 + "x" + ")" * 300,
     "(" * 300,
     "-" * 300 + "x",
@@ -268,48 +268,30 @@ def _nested(prefix: str, middle: str, suffix: str, n: int) -> str:
     return "parameters { real x; } model { target += " + prefix * n + middle + suffix * n + "; }"
 
 
-class Crash(Exception):
-    """A compiler crash, re-raised without its traceback: pytest takes a minute to format
-    the hundreds of frames of a RecursionError."""
-
-
-def _xfail(text: str, reason: str):
-    return pytest.param(text, marks=pytest.mark.xfail(strict=True, reason=reason, raises=Crash))
-
-
-# Crashes the fuzzer found (or that its deep-nesting vocabulary approaches).  Each is a strict
-# xfail: when the compiler is fixed the test XPASSes, fails, and the mark should be removed.
-KNOWN_CRASHES = [
-    _xfail(_nested("(", "x", ")", 600),
-           "parse: Lark's recursive tree transformer raises RecursionError at ~490 levels"),
-    _xfail(_nested("x ^ ", "x", "", 600),
-           "parse: lark VisitError (wrapping RecursionError) escapes parse() at ~490 levels"),
-    _xfail("model { " + "if (1) " * 600 + "; }",
-           "parse: lark VisitError (wrapping RecursionError) escapes parse() at ~490 levels"),
-    _xfail(_nested("exp(", "x", ")", 300),
-           "check: RecursionError at ~240 nested calls (expr -> expr_Call -> call_arg)"),
-    _xfail("parameters { real x; } model { " + "".join(f"for (i{k} in 1:2) " for k in range(300))
-           + "x ~ normal(0, 1); }",
-           "check: RecursionError at ~240 nested loops (stmt -> stmt_For -> loop_body)"),
-    _xfail("parameters { real x; } model { " + "{" * 400 + "}" * 400 + " }",
-           "check: RecursionError at ~320 nested blocks"),
+# Deeply nested inputs the fuzzer found crashing the parser and checker (a RecursionError
+# escaping); they now give a located "nested too deeply" error.
+DEEP = [
+    _nested("(", "x", ")", 600),
+    _nested("x ^ ", "x", "", 600),
+    "model { " + "if (1) " * 600 + "; }",
+    _nested("exp(", "x", ")", 300),
+    "parameters { real x; } model { " + "".join(f"for (i{k} in 1:2) " for k in range(300))
+    + "x ~ normal(0, 1); }",
+    "parameters { real x; } model { " + "{" * 400 + "}" * 400 + " }",
 ]
 
 
-@pytest.mark.parametrize("text", KNOWN_CRASHES,
-                         ids=["parens", "powers", "ifs", "calls", "fors", "blocks"])
-def test_known_crash(text):
-    try:
-        front_end(text)
-    except (RecursionError, VisitError) as err:
-        raise Crash(type(err).__name__) from None
+@pytest.mark.parametrize("text", DEEP, ids=["parens", "powers", "ifs", "calls", "fors", "blocks"])
+def test_deep_nesting_is_a_located_error(text):
+    with pytest.raises(vilang.ModelError, match="nested too deeply"):
+        program = vilang.parse(text)
+        vilang.check(program)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="the CLI turns a lark VisitError into an internal compiler error "
-                   "(exit 3); it only maps a bare RecursionError to exit 1")
-def test_known_cli_crash(tmp_path):
+def test_deep_nesting_in_the_cli(tmp_path):
     path = tmp_path / "deep.vi"
     path.write_text(_nested("x ^ ", "x", "", 600))
-    with contextlib.redirect_stderr(io.StringIO()):
-        assert vilang.cli.main(["check", str(path)]) in (0, 1)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert vilang.cli.main(["check", str(path)]) == 1
+    assert "nested too deeply" in err.getvalue() and "Traceback" not in err.getvalue()

@@ -342,3 +342,8 @@ def _trunc_count(ctx, op):
 @adjoint_rule("truncation_count")
 def _trunc_count_adj(ctx, op):
     pass
+
+
+@rule("target_value")
+def _target_value(ctx, op):
+    ctx.w.line(f"{op.dst.name} = {ctx.target}")

@@ -158,6 +158,9 @@ class Lowerer:
         return dst
 
     def expr_Call(self, e, ops):
+        if e.name == "target" and not e.args:
+            # The value accumulated so far; it carries no derivative (used for printing).
+            return self.emit(ops, "target_value", [], REAL, False, e.loc)
         args = [self.expr(a, ops) if a.ty.base != "function" else
                 I.Const(0, a.ty) for a in e.args]
         lp_name = e.name.replace("_lupdf", "_lpdf").replace("_lupmf", "_lpmf")

@@ -38,7 +38,75 @@ _BLOCK = 48
 
 @kernel
 def _sym(a):
-    return 0.5 * (a + a.T)
+    """(a + a^T) / 2.  (Helpers use loops: 2-D array expressions are slow to compile.)"""
+    n = a.shape[0]
+    out = np.empty((n, n))
+    for i in range(n):
+        for j in range(n):
+            out[i, j] = 0.5 * (a[i, j] + a[j, i])
+    return out
+
+
+@kernel
+def _plus_t(a):
+    """a + a^T."""
+    n = a.shape[0]
+    out = np.empty((n, n))
+    for i in range(n):
+        for j in range(n):
+            out[i, j] = a[i, j] + a[j, i]
+    return out
+
+
+@kernel
+def _scale(a, s):
+    """s * a for 2-D a, as a new C-order array."""
+    r, c = a.shape
+    out = np.empty((r, c))
+    for i in range(r):
+        for j in range(c):
+            out[i, j] = s * a[i, j]
+    return out
+
+
+@kernel
+def _add(a, b):
+    r, c = a.shape
+    out = np.empty((r, c))
+    for i in range(r):
+        for j in range(c):
+            out[i, j] = a[i, j] + b[i, j]
+    return out
+
+
+@kernel
+def _add_into(a, b):
+    """a += b for 2-D arrays."""
+    for i in range(a.shape[0]):
+        for j in range(a.shape[1]):
+            a[i, j] += b[i, j]
+
+
+@kernel
+def _outer(u, w, s):
+    """s * u w^T."""
+    out = np.empty((u.size, w.size))
+    for i in range(u.size):
+        t = s * u[i]
+        for j in range(w.size):
+            out[i, j] = t * w[j]
+    return out
+
+
+@kernel
+def _scale_cols(a, d):
+    """a diag(d)."""
+    r, c = a.shape
+    out = np.empty((r, c))
+    for i in range(r):
+        for j in range(c):
+            out[i, j] = a[i, j] * d[j]
+    return out
 
 
 @kernel
@@ -109,8 +177,10 @@ def _solve_lower(low, b):
     for s in range(0, n, _BLOCK):
         e = min(s + _BLOCK, n)
         if s > 0:
-            x[s:e, :] -= np.dot(np.ascontiguousarray(low[s:e, :s]),
-                                np.ascontiguousarray(x[:s, :]))
+            p = np.dot(np.ascontiguousarray(low[s:e, :s]), np.ascontiguousarray(x[:s, :]))
+            for i in range(e - s):
+                for c in range(m):
+                    x[s + i, c] -= p[i, c]
         for i in range(s, e):
             for k in range(s, i):
                 lik = low[i, k]
@@ -134,8 +204,10 @@ def _solve_lower_t(low, b):
         s = blk * _BLOCK
         e = min(s + _BLOCK, n)
         if e < n:
-            x[s:e, :] -= np.dot(np.ascontiguousarray(low[e:, s:e].T),
-                                np.ascontiguousarray(x[e:, :]))
+            p = np.dot(np.ascontiguousarray(low[e:, s:e].T), np.ascontiguousarray(x[e:, :]))
+            for i in range(e - s):
+                for c in range(m):
+                    x[s + i, c] -= p[i, c]
         for i in range(e - 1, s - 1, -1):
             for k in range(i + 1, e):
                 lki = low[k, i]
@@ -185,7 +257,7 @@ def multiply_mv(a, x):
 
 @kernel
 def multiply_mv_vjp_0(a, x, value, value_bar):
-    return np.outer(value_bar, x)
+    return _outer(value_bar, x, 1.0)
 
 
 @kernel
@@ -220,7 +292,7 @@ def multiply_vm_vjp_0(x, a, value, value_bar):
 
 @kernel
 def multiply_vm_vjp_1(x, a, value, value_bar):
-    return np.outer(x, value_bar)
+    return _outer(x, value_bar, 1.0)
 
 
 @kernel
@@ -253,23 +325,12 @@ def multiply_mm_vjp(a, b, value, value_bar):
 @kernel
 def multiply_outer(u, w):
     """vector * row_vector: the outer product."""
-    return np.outer(u, w)
-
-
-@kernel
-def multiply_outer_vjp_0(u, w, value, value_bar):
-    return _dot(value_bar, _as_col(w)).ravel()
-
-
-@kernel
-def multiply_outer_vjp_1(u, w, value, value_bar):
-    return _dot(value_bar.T, _as_col(u)).ravel()
+    return _outer(u, w, 1.0)
 
 
 @kernel
 def multiply_outer_vjp(u, w, value, value_bar):
-    return (multiply_outer_vjp_0(u, w, value, value_bar),
-            multiply_outer_vjp_1(u, w, value, value_bar))
+    return _dot(value_bar, _as_col(w)).ravel(), _dot(value_bar.T, _as_col(u)).ravel()
 
 
 @kernel
@@ -280,7 +341,7 @@ def tcrossprod_m(a):
 
 @kernel
 def tcrossprod_m_vjp(a, value, value_bar):
-    return (_dot(value_bar + value_bar.T, a),)
+    return (_dot(_plus_t(value_bar), a),)
 
 
 @kernel
@@ -291,7 +352,7 @@ def crossprod_m(a):
 
 @kernel
 def crossprod_m_vjp(a, value, value_bar):
-    return (_dot(a, value_bar + value_bar.T),)
+    return (_dot(a, _plus_t(value_bar)),)
 
 
 @kernel
@@ -304,7 +365,7 @@ def multiply_lower_tri_self_transpose_m(a):
 @kernel
 def multiply_lower_tri_self_transpose_m_vjp(a, value, value_bar):
     low = _tril(a)
-    return (_tril(_dot(value_bar + value_bar.T, low)),)
+    return (_tril(_dot(_plus_t(value_bar), low)),)
 
 
 @kernel
@@ -403,9 +464,10 @@ def quad_form_mv(a, b):
 
 @kernel
 def quad_form_mv_vjp(a, b, value, value_bar):
-    bc = _as_col(b)
-    ga = value_bar * np.outer(b, b)
-    gb = value_bar * (_dot(a, bc) + _dot(a.T, bc)).ravel()
+    ga = _outer(b, b, value_bar)
+    gb = _dot(_plus_t(a), _as_col(b)).ravel()
+    for i in range(gb.size):
+        gb[i] *= value_bar
     return ga, gb
 
 
@@ -422,7 +484,7 @@ def quad_form_mm(a, b):
 def quad_form_mm_vjp(a, b, value, value_bar):
     bv = _dot(b, value_bar)
     ga = _dot(b, _dot(value_bar, b.T))
-    gb = _dot(a.T, bv) + _dot(a, _dot(b, value_bar.T))
+    gb = _add(_dot(a.T, bv), _dot(a, _dot(b, value_bar.T)))
     return ga, gb
 
 
@@ -436,8 +498,10 @@ def quad_form_sym_mv(a, b):
 
 @kernel
 def quad_form_sym_mv_vjp(a, b, value, value_bar):
-    ga = value_bar * np.outer(b, b)
-    gb = 2.0 * value_bar * _dot(_sym(a), _as_col(b)).ravel()
+    ga = _outer(b, b, value_bar)
+    gb = _dot(_plus_t(a), _as_col(b)).ravel()
+    for i in range(gb.size):
+        gb[i] *= value_bar
     return ga, gb
 
 
@@ -453,7 +517,7 @@ def quad_form_sym_mm(a, b):
 def quad_form_sym_mm_vjp(a, b, value, value_bar):
     vs = _sym(value_bar)
     ga = _sym(_dot(b, _dot(vs, b.T)))
-    gb = 2.0 * _dot(_sym(a), _dot(b, vs))
+    gb = _dot(_plus_t(a), _dot(b, vs))
     return ga, gb
 
 
@@ -473,8 +537,8 @@ def trace_quad_form_mm(a, b):
 
 @kernel
 def trace_quad_form_mm_vjp(a, b, value, value_bar):
-    ga = value_bar * _dot(b, b.T)
-    gb = value_bar * (_dot(a, b) + _dot(a.T, b))
+    ga = _scale(_dot(b, b.T), value_bar)
+    gb = _scale(_dot(_plus_t(a), b), value_bar)
     return ga, gb
 
 
@@ -495,9 +559,9 @@ def trace_gen_quad_form_mmm(d, a, b):
 @kernel
 def trace_gen_quad_form_mmm_vjp(d, a, b, value, value_bar):
     ab = _dot(a, b)
-    gd = value_bar * _dot(b.T, _dot(a.T, b))
-    ga = value_bar * _dot(b, _dot(d.T, b.T))
-    gb = value_bar * (_dot(ab, d) + _dot(a.T, _dot(b, d.T)))
+    gd = _scale(_dot(b.T, _dot(a.T, b)), value_bar)
+    ga = _scale(_dot(b, _dot(d.T, b.T)), value_bar)
+    gb = _scale(_add(_dot(ab, d), _dot(a.T, _dot(b, d.T))), value_bar)
     return gd, ga, gb
 
 
@@ -591,15 +655,13 @@ def matrix_power_m(a, n):
 @kernel
 def matrix_power_m_vjp(a, n, value, value_bar):
     k = a.shape[0]
-    powers = np.empty((max(n, 1), k, k))
-    p = np.eye(k)
-    for i in range(n):
-        powers[i] = p
-        p = _dot(p, a)
+    powers = [np.eye(k)]
+    for i in range(1, n):
+        powers.append(_dot(powers[i - 1], a))
     g = np.zeros((k, k))
     for i in range(n):
         # d(a^n) = sum_i a^i da a^(n-1-i)
-        g += _dot(powers[i].T, _dot(value_bar, powers[n - 1 - i].T))
+        _add_into(g, _dot(powers[i].T, _dot(value_bar, powers[n - 1 - i].T)))
     return (g,)
 
 
@@ -619,7 +681,7 @@ def mdivide_left_tri_low_mm(low, b):
 @kernel
 def mdivide_left_tri_low_mm_vjp(low, b, value, value_bar):
     gb = _solve_lower_t(low, value_bar)
-    return _tril(-_dot(gb, value.T)), gb
+    return _tril(_scale(_dot(gb, value.T), -1.0)), gb
 
 
 @kernel
@@ -645,7 +707,7 @@ def mdivide_right_tri_low_mm(b, low):
 @kernel
 def mdivide_right_tri_low_mm_vjp(b, low, value, value_bar):
     gb = _solve_lower(low, np.ascontiguousarray(value_bar.T)).T.copy()
-    return gb, _tril(-_dot(value.T, gb))
+    return gb, _tril(_scale(_dot(value.T, gb), -1.0))
 
 
 @kernel
@@ -675,7 +737,7 @@ def mdivide_left_mm_vjp(a, b, value, value_bar):
     if a.shape[0] == 0:
         return np.zeros(a.shape), np.zeros(b.shape)
     gb = np.ascontiguousarray(np.linalg.solve(np.ascontiguousarray(a.T), value_bar))
-    return -_dot(gb, value.T), gb
+    return _scale(_dot(gb, value.T), -1.0), gb
 
 
 @kernel
@@ -705,7 +767,7 @@ def mdivide_right_mm_vjp(b, a, value, value_bar):
     if a.shape[0] == 0:
         return np.zeros(b.shape), np.zeros(a.shape)
     gb = np.linalg.solve(a, np.ascontiguousarray(value_bar.T)).T.copy()
-    return gb, -_dot(value.T, gb)
+    return gb, _scale(_dot(value.T, gb), -1.0)
 
 
 @kernel
@@ -732,7 +794,7 @@ def mdivide_left_spd_mm(a, b):
 def mdivide_left_spd_mm_vjp(a, b, value, value_bar):
     low = _chol(a)
     gb = _solve_lower_t(low, _solve_lower(low, value_bar))
-    return -_sym(_dot(gb, value.T)), gb
+    return _scale(_sym(_dot(gb, value.T)), -1.0), gb
 
 
 @kernel
@@ -759,7 +821,7 @@ def mdivide_right_spd_mm(b, a):
 def mdivide_right_spd_mm_vjp(b, a, value, value_bar):
     low = _chol(a)
     gb = _solve_lower_t(low, _solve_lower(low, np.ascontiguousarray(value_bar.T))).T.copy()
-    return gb, -_sym(_dot(value.T, gb))
+    return gb, _scale(_sym(_dot(value.T, gb)), -1.0)
 
 
 @kernel
@@ -788,7 +850,7 @@ def inverse_m(a):
 @kernel
 def inverse_m_vjp(a, value, value_bar):
     # d(A^-1) = -A^-1 dA A^-1  =>  Abar = -A^-T Vbar A^-T
-    return (-_dot(value.T, _dot(value_bar, value.T)),)
+    return (_scale(_dot(value.T, _dot(value_bar, value.T)), -1.0),)
 
 
 @kernel
@@ -800,7 +862,7 @@ def inverse_spd_m(a):
 
 @kernel
 def inverse_spd_m_vjp(a, value, value_bar):
-    return (-_sym(_dot(value, _dot(value_bar, value))),)
+    return (_scale(_sym(_dot(value, _dot(value_bar, value))), -1.0),)
 
 
 @kernel
@@ -815,7 +877,7 @@ def chol2inv_m(low):
 @kernel
 def chol2inv_m_vjp(low, value, value_bar):
     s = _dot(value, _dot(value_bar, value))
-    return (_tril(-_dot(s + s.T, _tril(low))),)
+    return (_tril(_scale(_dot(_plus_t(s), _tril(low)), -1.0)),)
 
 
 @kernel
@@ -830,7 +892,7 @@ def determinant_m(a):
 def determinant_m_vjp(a, value, value_bar):
     if a.shape[0] == 0:
         return (np.zeros((0, 0)),)
-    return (value_bar * value * np.ascontiguousarray(np.linalg.inv(a).T),)
+    return (_scale(np.linalg.inv(a).T, value_bar * value),)
 
 
 @kernel
@@ -849,7 +911,7 @@ def log_determinant_m(a):
 def log_determinant_m_vjp(a, value, value_bar):
     if a.shape[0] == 0:
         return (np.zeros((0, 0)),)
-    return (value_bar * np.ascontiguousarray(np.linalg.inv(a).T),)
+    return (_scale(np.linalg.inv(a).T, value_bar),)
 
 
 @kernel
@@ -863,7 +925,7 @@ def log_determinant_spd_m(a):
 
 @kernel
 def log_determinant_spd_m_vjp(a, value, value_bar):
-    return (value_bar * inverse_spd_m(a),)
+    return (_scale(inverse_spd_m(a), value_bar),)
 
 
 @kernel
@@ -910,7 +972,7 @@ def eigenvalues_sym_m_vjp(a, value, value_bar):
     if a.shape[0] == 0:
         return (np.zeros((0, 0)),)
     w, v = _eigh(a)
-    return (_sym(_dot(v * value_bar, v.T)),)
+    return (_sym(_dot(_scale_cols(v, value_bar), v.T)),)
 
 
 @kernel
@@ -949,7 +1011,7 @@ def singular_values_m_vjp(a, value, value_bar):
     if a.shape[0] == 0 or a.shape[1] == 0:
         return (np.zeros(a.shape),)
     u, s, vt = np.linalg.svd(a, full_matrices=False)
-    return (_dot(np.ascontiguousarray(u) * value_bar, np.ascontiguousarray(vt)),)
+    return (_dot(_scale_cols(u, value_bar), vt),)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -997,7 +1059,9 @@ def _gp_cov(x1, x2, alpha, rho, kind, same):
     n1 = x1.shape[0]
     n2 = x2.shape[0]
     dim = x1.shape[1]
-    inv_rho = 1.0 / rho
+    inv_rho = np.empty(dim)
+    for d in range(dim):
+        inv_rho[d] = 1.0 / rho[d]
     a2 = alpha * alpha
     out = np.empty((n1, n2))
     for i in range(n1):
@@ -1023,7 +1087,9 @@ def _gp_cov_vjp(x1, x2, alpha, rho, kind, same, value_bar, want_x, want_alpha, w
     n1 = x1.shape[0]
     n2 = x2.shape[0]
     dim = x1.shape[1]
-    inv_rho = 1.0 / rho
+    inv_rho = np.empty(dim)
+    for d in range(dim):
+        inv_rho[d] = 1.0 / rho[d]
     a2 = alpha * alpha
     g1 = np.zeros((n1, dim))
     g2 = np.zeros((n2, dim))
@@ -1056,7 +1122,7 @@ def _gp_cov_vjp(x1, x2, alpha, rho, kind, same, value_bar, want_x, want_alpha, w
                     if want_rho:
                         gr[d] -= t * delta[d] * inv_rho[d]
     if same:
-        g1 += g2
+        _add_into(g1, g2)
     return g1, g2, ga, gr
 
 
@@ -1310,7 +1376,8 @@ def hmm_marginal(log_omega, gamma, rho):
             s += new[j]
         if not (s > 0.0):
             return -INF if s == 0.0 else NAN
-        alpha = new / s
+        for j in range(k):
+            alpha[j] = new[j] / s
         lognorm += c + math.log(s)
     return lognorm
 

@@ -44,6 +44,21 @@ def _fill_v(n, x):
 
 
 @kernel
+def _put(dst, start, src):
+    """dst[start:start + src.size] = src (a loop: slice assignment is slow to compile)."""
+    for i in range(src.size):
+        dst[start + i] = src[i]
+
+
+@kernel
+def _put2(dst, r0, c0, src):
+    """dst[r0:r0 + rows, c0:c0 + cols] = src for 2-D src."""
+    for i in range(src.shape[0]):
+        for j in range(src.shape[1]):
+            dst[r0 + i, c0 + j] = src[i, j]
+
+
+@kernel
 def _sum(x):
     s = 0.0
     for i in range(x.size):
@@ -607,9 +622,10 @@ def distance_vv_vjp(x, y, value, value_bar):
 
 
 # ---------------------------------------------------------------------------------------------
-# Elementwise arithmetic on containers (operators + - * / .* ./ and unary minus).
-# `_vv` two 1-D arguments, `_vs`/`_sv` a 1-D argument and a real, `_mm`/`_ms`/`_sm` likewise for
-# 2-D arguments (matrices; also arrays of vectors where Stan allows them).
+# Elementwise products and quotients of containers (operators * / .* ./ with a real or a
+# container of the same shape).  `_vv` two 1-D arguments, `_vs`/`_sv` a 1-D argument and a
+# real, `_mm`/`_ms`/`_sm` likewise for 2-D arguments.  (+, - and unary minus are inlined by the
+# code generator.)
 
 
 @kernel
@@ -622,165 +638,6 @@ def _check_same_v(x, y):
 def _check_same_m(x, y):
     if x.shape[0] != y.shape[0] or x.shape[1] != y.shape[1]:
         raise ValueError("elementwise operation: arguments must have the same shape")
-
-
-@kernel
-def add_vv(x, y):
-    _check_same_v(x, y)
-    out = np.empty(x.size)
-    for i in range(x.size):
-        out[i] = x[i] + y[i]
-    return out
-
-
-@kernel
-def add_vv_vjp(x, y, value, value_bar):
-    return value_bar.copy(), value_bar.copy()
-
-
-@kernel
-def add_vs(x, y):
-    out = np.empty(x.size)
-    for i in range(x.size):
-        out[i] = x[i] + y
-    return out
-
-
-@kernel
-def add_vs_vjp(x, y, value, value_bar):
-    return value_bar.copy(), _sum(value_bar)
-
-
-@kernel
-def add_sv(x, y):
-    return add_vs(y, x)
-
-
-@kernel
-def add_sv_vjp(x, y, value, value_bar):
-    return _sum(value_bar), value_bar.copy()
-
-
-@kernel
-def add_mm(x, y):
-    _check_same_m(x, y)
-    return add_vv(x.ravel(), y.ravel()).reshape(x.shape)
-
-
-@kernel
-def add_mm_vjp(x, y, value, value_bar):
-    return value_bar.copy(), value_bar.copy()
-
-
-@kernel
-def add_ms(x, y):
-    return add_vs(x.ravel(), y).reshape(x.shape)
-
-
-@kernel
-def add_ms_vjp(x, y, value, value_bar):
-    return value_bar.copy(), _sum(value_bar.ravel())
-
-
-@kernel
-def add_sm(x, y):
-    return add_vs(y.ravel(), x).reshape(y.shape)
-
-
-@kernel
-def add_sm_vjp(x, y, value, value_bar):
-    return _sum(value_bar.ravel()), value_bar.copy()
-
-
-@kernel
-def subtract_vv(x, y):
-    _check_same_v(x, y)
-    out = np.empty(x.size)
-    for i in range(x.size):
-        out[i] = x[i] - y[i]
-    return out
-
-
-@kernel
-def subtract_vv_vjp(x, y, value, value_bar):
-    return value_bar.copy(), -value_bar
-
-
-@kernel
-def subtract_vs(x, y):
-    out = np.empty(x.size)
-    for i in range(x.size):
-        out[i] = x[i] - y
-    return out
-
-
-@kernel
-def subtract_vs_vjp(x, y, value, value_bar):
-    return value_bar.copy(), -_sum(value_bar)
-
-
-@kernel
-def subtract_sv(x, y):
-    out = np.empty(y.size)
-    for i in range(y.size):
-        out[i] = x - y[i]
-    return out
-
-
-@kernel
-def subtract_sv_vjp(x, y, value, value_bar):
-    return _sum(value_bar), -value_bar
-
-
-@kernel
-def subtract_mm(x, y):
-    _check_same_m(x, y)
-    return subtract_vv(x.ravel(), y.ravel()).reshape(x.shape)
-
-
-@kernel
-def subtract_mm_vjp(x, y, value, value_bar):
-    return value_bar.copy(), -value_bar
-
-
-@kernel
-def subtract_ms(x, y):
-    return subtract_vs(x.ravel(), y).reshape(x.shape)
-
-
-@kernel
-def subtract_ms_vjp(x, y, value, value_bar):
-    return value_bar.copy(), -_sum(value_bar.ravel())
-
-
-@kernel
-def subtract_sm(x, y):
-    return subtract_sv(x, y.ravel()).reshape(y.shape)
-
-
-@kernel
-def subtract_sm_vjp(x, y, value, value_bar):
-    return _sum(value_bar.ravel()), -value_bar
-
-
-@kernel
-def minus_v(x):
-    return -x
-
-
-@kernel
-def minus_v_vjp(x, value, value_bar):
-    return (-value_bar,)
-
-
-@kernel
-def minus_m(x):
-    return -x
-
-
-@kernel
-def minus_m_vjp(x, value, value_bar):
-    return (-value_bar,)
 
 
 @kernel
@@ -1658,8 +1515,8 @@ def append_vv(x, y):
     row_vector), append_array(array[] real, array[] real))."""
     n = x.size
     out = np.empty(n + y.size)
-    out[:n] = x
-    out[n:] = y
+    _put(out, 0, x)
+    _put(out, n, y)
     return out
 
 
@@ -1673,7 +1530,7 @@ def append_vv_vjp(x, y, value, value_bar):
 def append_sv(x, y):
     out = np.empty(1 + y.size)
     out[0] = x
-    out[1:] = y
+    _put(out, 1, y)
     return out
 
 
@@ -1686,7 +1543,7 @@ def append_sv_vjp(x, y, value, value_bar):
 def append_vs(x, y):
     n = x.size
     out = np.empty(n + 1)
-    out[:n] = x
+    _put(out, 0, x)
     out[n] = y
     return out
 
@@ -1701,8 +1558,8 @@ def append_vs_vjp(x, y, value, value_bar):
 def append_int(x, y):
     n = x.size
     out = np.empty(n + y.size, dtype=np.int64)
-    out[:n] = x
-    out[n:] = y
+    _put(out, 0, x)
+    _put(out, n, y)
     return out
 
 
@@ -1713,8 +1570,8 @@ def append_row_mm(x, y):
         raise ValueError("append_row: arguments must have the same number of columns")
     r = x.shape[0]
     out = np.empty((r + y.shape[0], x.shape[1]))
-    out[:r, :] = x
-    out[r:, :] = y
+    _put2(out, 0, 0, x)
+    _put2(out, r, 0, y)
     return out
 
 
@@ -1764,8 +1621,8 @@ def append_int2(x, y):
         raise ValueError("append_array: elements must have the same size")
     r = x.shape[0]
     out = np.empty((r + y.shape[0], x.shape[1]), dtype=np.int64)
-    out[:r, :] = x
-    out[r:, :] = y
+    _put2(out, 0, 0, x)
+    _put2(out, r, 0, y)
     return out
 
 
@@ -1775,8 +1632,8 @@ def append_col_mm(x, y):
         raise ValueError("append_col: arguments must have the same number of rows")
     c = x.shape[1]
     out = np.empty((x.shape[0], c + y.shape[1]))
-    out[:, :c] = x
-    out[:, c:] = y
+    _put2(out, 0, 0, x)
+    _put2(out, 0, c, y)
     return out
 
 
@@ -1841,7 +1698,7 @@ def segment_v(x, i, n):
 @kernel
 def segment_v_vjp(x, i, n, value, value_bar):
     g = np.zeros(x.size)
-    g[i - 1:i - 1 + n] = value_bar
+    _put(g, i - 1, value_bar)
     return (g,)
 
 
@@ -1855,7 +1712,7 @@ def head_v(x, n):
 @kernel
 def head_v_vjp(x, n, value, value_bar):
     g = np.zeros(x.size)
-    g[:n] = value_bar
+    _put(g, 0, value_bar)
     return (g,)
 
 
@@ -1869,7 +1726,7 @@ def tail_v(x, n):
 @kernel
 def tail_v_vjp(x, n, value, value_bar):
     g = np.zeros(x.size)
-    g[x.size - n:] = value_bar
+    _put(g, x.size - n, value_bar)
     return (g,)
 
 
@@ -1918,7 +1775,7 @@ def segment_a2(x, i, n):
 @kernel
 def segment_a2_vjp(x, i, n, value, value_bar):
     g = np.zeros(x.shape)
-    g[i - 1:i - 1 + n, :] = value_bar
+    _put2(g, i - 1, 0, value_bar)
     return (g,)
 
 
@@ -1932,7 +1789,7 @@ def head_a2(x, n):
 @kernel
 def head_a2_vjp(x, n, value, value_bar):
     g = np.zeros(x.shape)
-    g[:n, :] = value_bar
+    _put2(g, 0, 0, value_bar)
     return (g,)
 
 
@@ -1946,7 +1803,7 @@ def tail_a2(x, n):
 @kernel
 def tail_a2_vjp(x, n, value, value_bar):
     g = np.zeros(x.shape)
-    g[x.shape[0] - n:, :] = value_bar
+    _put2(g, x.shape[0] - n, 0, value_bar)
     return (g,)
 
 
@@ -1970,7 +1827,8 @@ def col_m(x, j):
 @kernel
 def col_m_vjp(x, j, value, value_bar):
     g = np.zeros(x.shape)
-    g[:, j - 1] = value_bar
+    for i in range(x.shape[0]):
+        g[i, j - 1] = value_bar[i]
     return (g,)
 
 
@@ -1984,7 +1842,8 @@ def row_m(x, i):
 @kernel
 def row_m_vjp(x, i, value, value_bar):
     g = np.zeros(x.shape)
-    g[i - 1, :] = value_bar
+    for j in range(x.shape[1]):
+        g[i - 1, j] = value_bar[j]
     return (g,)
 
 
@@ -2000,7 +1859,7 @@ def block_m(x, i, j, nr, nc):
 @kernel
 def block_m_vjp(x, i, j, nr, nc, value, value_bar):
     g = np.zeros(x.shape)
-    g[i - 1:i - 1 + nr, j - 1:j - 1 + nc] = value_bar
+    _put2(g, i - 1, j - 1, value_bar)
     return (g,)
 
 
@@ -2015,7 +1874,8 @@ def sub_col_m(x, i, j, n):
 @kernel
 def sub_col_m_vjp(x, i, j, n, value, value_bar):
     g = np.zeros(x.shape)
-    g[i - 1:i - 1 + n, j - 1] = value_bar
+    for k in range(n):
+        g[i - 1 + k, j - 1] = value_bar[k]
     return (g,)
 
 
@@ -2030,7 +1890,8 @@ def sub_row_m(x, i, j, n):
 @kernel
 def sub_row_m_vjp(x, i, j, n, value, value_bar):
     g = np.zeros(x.shape)
-    g[i - 1, j - 1:j - 1 + n] = value_bar
+    for k in range(n):
+        g[i - 1, j - 1 + k] = value_bar[k]
     return (g,)
 
 

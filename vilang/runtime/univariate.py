@@ -73,6 +73,10 @@ class Family:
         return self.lpdf
 
     @property
+    def lpmf_d(self) -> Callable:
+        return self.lpdf_d
+
+    @property
     def has_cdf(self) -> bool:
         return bool(self.cdfs)
 

@@ -52,9 +52,21 @@ def parse(text: str, filename: str = "model.vi") -> A.Program:
     except lark.exceptions.VisitError as err:
         if isinstance(err.orig_exc, ModelError):
             raise err.orig_exc.with_source(filename, text) from None
+        if isinstance(err.orig_exc, RecursionError):
+            raise too_deep(text, filename) from None
         raise
+    except RecursionError:
+        raise too_deep(text, filename) from None
     except UnexpectedInput as err:
         raise _syntax_error(err, text).with_source(filename, text) from None
+
+
+def too_deep(text: str, filename: str) -> SyntaxModelError:
+    """Nesting beyond what the parser's recursion allows: a located error, not a crash."""
+    return SyntaxModelError(
+        "The model is nested too deeply to compile (hundreds of levels of parentheses, "
+        "blocks or operators). Split the expression or statement into smaller parts.",
+        Loc(1, 0, 1, 1)).with_source(filename, text)
 
 
 def _syntax_error(err: UnexpectedInput, text: str) -> SyntaxModelError:

@@ -55,6 +55,11 @@ def check(program, filename: str | None = None, source: str | None = None) -> Ch
         return checker.program(program)
     except ModelError as err:
         raise err.with_source(filename, source) from None
+    except RecursionError:
+        raise SemanticError(
+            "The model is nested too deeply to check (hundreds of levels of calls, loops or "
+            "blocks). Split it into smaller parts.", Loc(1, 0, 1, 1)).with_source(
+                filename, source) from None
 
 
 class Checker(ExprChecker):
