@@ -119,8 +119,12 @@ class BoundModel:
         if kind == "shape":
             raise DataError(f"data variable '{name}': expected shape {_dims(expected)}, "
                             f"got {_dims(actual)}")
-        raise DataError(f"data variable '{name}': {expected.split(': ', 1)[-1]}"
-                        if ": " in expected else f"data variable {expected}")
+        value = self.data[[n for n, _, _ in self.model.ir.data].index(name)]
+        raise DataError(constraint_message(name, expected, actual, value))
+
+    def site_message(self, code: int) -> str:
+        """The reason and model line of a failure code a kernel left in err[0]."""
+        return self._site_message(code)
 
     def _site_message(self, code: int) -> str:
         site = self.model.generated.sites[abs(int(code)) - 1]
@@ -335,6 +339,25 @@ def unc_order_names(name: str, shape: tuple, matrix: bool) -> list[str]:
     for pos in np.ndindex(*shape):
         names.append(f"{name}[{','.join(str(i + 1) for i in pos)}]")
     return names
+
+
+def constraint_message(name: str, kind: str, bounds: tuple, value) -> str:
+    """'data variable 'y': y[2] = 2 is above its upper bound 1' and the like."""
+    from vilang.runtime.transforms import TRANSFORMS
+    if kind in ("lower", "upper", "lower_upper"):
+        arr = np.asarray(value, dtype=np.float64)
+        flat = arr.reshape(-1, order="F")
+        lo = bounds[0] if kind in ("lower", "lower_upper") else -np.inf
+        hi = bounds[-1] if kind in ("upper", "lower_upper") else np.inf
+        los = np.broadcast_to(np.asarray(lo, dtype=np.float64), arr.shape).reshape(-1, order="F")
+        his = np.broadcast_to(np.asarray(hi, dtype=np.float64), arr.shape).reshape(-1, order="F")
+        names = element_names(name, arr.shape)
+        for label, x, a, b in zip(names, flat, los, his):
+            if x < a:
+                return f"data variable '{name}': {label} = {x:g} is below its lower bound {a:g}"
+            if x > b:
+                return f"data variable '{name}': {label} = {x:g} is above its upper bound {b:g}"
+    return f"data variable '{name}' {TRANSFORMS[kind].description}"
 
 
 def _dims(shape) -> str:

@@ -513,9 +513,8 @@ REF = {
     "columns_dot_product": _columns_dot, "rows_dot_product": _rows_dot,
     "quantile": lambda x, p: np.quantile(x, p),
     # operators
-    "add": lambda a, b: a + b, "subtract": lambda a, b: a - b,
     "elt_multiply": lambda a, b: a * b, "elt_divide": lambda a, b: a / b,
-    "minus": lambda a: -a, "multiply": _multiply,
+    "multiply": _multiply,
     "divide": lambda a, b, types: (a / b if types[1] == "real" else
                                    np.linalg.solve(_f(b).T, _f(a).T).T),
     # softmax, log_mix, sorting

@@ -243,14 +243,7 @@ def validate_data_source(program: I.Program, sites: list, modules: dict) -> str:
                     w.line(f"return ('shape', {user[s.var.name]!r}, expected, "
                            f"np.shape({s.var.name}))")
             else:
-                from vilang.codegen import params
-                mark = len(w.lines)
-                params.check_constraint(ctx, s)
-                # check_constraint ends in a failure branch; turn it into a return value
-                for k in range(mark, len(w.lines)):
-                    w.lines[k] = w.lines[k].replace(
-                        "return None", f"return ('constraint', {user[s.var.name]!r}, "
-                        f"{sites[-1].message!r}, None)")
+                _data_constraint(ctx, s, user[s.var.name])
         w.line("return None")
     return w.text()
 
@@ -305,3 +298,32 @@ def _function_kernels(builder: "ModuleBuilder", fn: I.Function) -> list[str]:
                          prologue=prologue, epilogue=[f"return {result}"], prints=False)
     builder.preset = saved
     return [value, vjp]
+
+
+def _data_constraint(ctx: KernelContext, s: I.CheckConstraint, user_name: str):
+    """`return ('constraint', name, kind, bounds)` when a data variable violates its
+    declared constraint; the caller words the message."""
+    from vilang.codegen import params
+    t = params.transform(s.kind)
+    w, v = ctx.w, s.var
+    matrix = v.type.base == "matrix"
+    bounds = "(" + "".join(f"{ctx.val(b)}, " for b in s.bounds) + ")"
+    if t.elementwise:
+        value = (f"np.full(1, float({v.name}))" if ndim(v.type) == 0 else
+                 f"_rt.unc_order({v.name})" if matrix else
+                 f"np.ascontiguousarray({v.name}).reshape(-1).astype(np.float64)")
+        args = [params.bound_array(ctx, b, f"ck{k}_{v.name}", matrix)
+                for k, b in enumerate(s.bounds)]
+        with w.block(f"if not {ctx.ref(t.check)}({value}, {', '.join(args)}):"):
+            w.line(f"return ('constraint', {user_name!r}, {s.kind!r}, {bounds})")
+        return
+    if v.type.dims == 0:
+        with w.block(f"if not {ctx.ref(t.check)}(np.ascontiguousarray({v.name}, "
+                     f"dtype=np.float64)):"):
+            w.line(f"return ('constraint', {user_name!r}, {s.kind!r}, ())")
+        return
+    w.line(f"fl_ = np.ascontiguousarray({v.name}, dtype=np.float64).reshape("
+           f"(-1,) + np.shape({v.name})[{v.type.dims}:])")
+    with w.block("for e_ in range(fl_.shape[0]):"):
+        with w.block(f"if not {ctx.ref(t.check)}(fl_[e_]):"):
+            w.line(f"return ('constraint', {user_name!r}, {s.kind!r}, ())")

@@ -8,7 +8,7 @@ returning the adjoints of the real-valued arguments as a tuple).  In addition, f
 several real arguments whose adjoints cost very different amounts have per-argument VJPs
 `f_vjp_k(args..., value, value_bar)` returning the adjoint of the k-th real-valued argument
 alone (k counts real-valued arguments from 0), so that `X * beta` with data `X` never forms
-the N x K adjoint of `X`.
+the N x K adjoint of `X` (matrix products and csr_matrix_times_vector).
 
 Symmetric arguments (`cholesky_decompose`, `*_spd`, `eigen*_sym`, `quad_form_sym`,
 `log_determinant_spd`): the value reads the matrix as symmetric (after Stan's symmetry check,
@@ -1148,25 +1148,7 @@ def gp_exp_quad_cov_a_vjp(x, alpha, rho, value, value_bar):
     return g1.ravel(), ga, gr[0]
 
 
-@kernel
-def gp_exp_quad_cov_a_vjp_0(x, alpha, rho, value, value_bar):
-    xc = _col2(x)
-    return _gp_cov_vjp(xc, xc, alpha, np.full(1, rho), 0, True, value_bar,
-                       True, False, False)[0].ravel()
 
-
-@kernel
-def gp_exp_quad_cov_a_vjp_1(x, alpha, rho, value, value_bar):
-    xc = _col2(x)
-    return _gp_cov_vjp(xc, xc, alpha, np.full(1, rho), 0, True, value_bar,
-                       False, True, False)[2]
-
-
-@kernel
-def gp_exp_quad_cov_a_vjp_2(x, alpha, rho, value, value_bar):
-    xc = _col2(x)
-    return _gp_cov_vjp(xc, xc, alpha, np.full(1, rho), 0, True, value_bar,
-                       False, False, True)[3][0]
 
 
 # exp_quad, two sets of real inputs -----------------------------------------------------------
@@ -1184,28 +1166,8 @@ def gp_exp_quad_cov_aa_vjp(x1, x2, alpha, rho, value, value_bar):
     return g1.ravel(), g2.ravel(), ga, gr[0]
 
 
-@kernel
-def gp_exp_quad_cov_aa_vjp_0(x1, x2, alpha, rho, value, value_bar):
-    return _gp_cov_vjp(_col2(x1), _col2(x2), alpha, np.full(1, rho), 0, False, value_bar,
-                       True, False, False)[0].ravel()
 
 
-@kernel
-def gp_exp_quad_cov_aa_vjp_1(x1, x2, alpha, rho, value, value_bar):
-    return _gp_cov_vjp(_col2(x1), _col2(x2), alpha, np.full(1, rho), 0, False, value_bar,
-                       True, False, False)[1].ravel()
-
-
-@kernel
-def gp_exp_quad_cov_aa_vjp_2(x1, x2, alpha, rho, value, value_bar):
-    return _gp_cov_vjp(_col2(x1), _col2(x2), alpha, np.full(1, rho), 0, False, value_bar,
-                       False, True, False)[2]
-
-
-@kernel
-def gp_exp_quad_cov_aa_vjp_3(x1, x2, alpha, rho, value, value_bar):
-    return _gp_cov_vjp(_col2(x1), _col2(x2), alpha, np.full(1, rho), 0, False, value_bar,
-                       False, False, True)[3][0]
 
 
 # exp_quad, one set of vector inputs (rows of x) ----------------------------------------------
@@ -1223,22 +1185,7 @@ def gp_exp_quad_cov_vecs_vjp(x, alpha, rho, value, value_bar):
     return g1, ga, gr.sum()
 
 
-@kernel
-def gp_exp_quad_cov_vecs_vjp_0(x, alpha, rho, value, value_bar):
-    return _gp_cov_vjp(x, x, alpha, np.full(x.shape[1], rho), 0, True, value_bar,
-                       True, False, False)[0]
 
-
-@kernel
-def gp_exp_quad_cov_vecs_vjp_1(x, alpha, rho, value, value_bar):
-    return _gp_cov_vjp(x, x, alpha, np.full(x.shape[1], rho), 0, True, value_bar,
-                       False, True, False)[2]
-
-
-@kernel
-def gp_exp_quad_cov_vecs_vjp_2(x, alpha, rho, value, value_bar):
-    return _gp_cov_vjp(x, x, alpha, np.full(x.shape[1], rho), 0, True, value_bar,
-                       False, False, True)[3].sum()
 
 
 # exp_quad, two sets of vector inputs ---------------------------------------------------------
@@ -1256,28 +1203,8 @@ def gp_exp_quad_cov_vecs2_vjp(x1, x2, alpha, rho, value, value_bar):
     return g1, g2, ga, gr.sum()
 
 
-@kernel
-def gp_exp_quad_cov_vecs2_vjp_0(x1, x2, alpha, rho, value, value_bar):
-    return _gp_cov_vjp(x1, x2, alpha, np.full(x1.shape[1], rho), 0, False, value_bar,
-                       True, False, False)[0]
 
 
-@kernel
-def gp_exp_quad_cov_vecs2_vjp_1(x1, x2, alpha, rho, value, value_bar):
-    return _gp_cov_vjp(x1, x2, alpha, np.full(x1.shape[1], rho), 0, False, value_bar,
-                       True, False, False)[1]
-
-
-@kernel
-def gp_exp_quad_cov_vecs2_vjp_2(x1, x2, alpha, rho, value, value_bar):
-    return _gp_cov_vjp(x1, x2, alpha, np.full(x1.shape[1], rho), 0, False, value_bar,
-                       False, True, False)[2]
-
-
-@kernel
-def gp_exp_quad_cov_vecs2_vjp_3(x1, x2, alpha, rho, value, value_bar):
-    return _gp_cov_vjp(x1, x2, alpha, np.full(x1.shape[1], rho), 0, False, value_bar,
-                       False, False, True)[3].sum()
 
 
 # exp_quad with one length scale per dimension (ARD) ------------------------------------------
@@ -1294,19 +1221,7 @@ def gp_exp_quad_cov_ard_vjp(x, alpha, rho, value, value_bar):
     return g1, ga, gr
 
 
-@kernel
-def gp_exp_quad_cov_ard_vjp_0(x, alpha, rho, value, value_bar):
-    return _gp_cov_vjp(x, x, alpha, rho, 0, True, value_bar, True, False, False)[0]
 
-
-@kernel
-def gp_exp_quad_cov_ard_vjp_1(x, alpha, rho, value, value_bar):
-    return _gp_cov_vjp(x, x, alpha, rho, 0, True, value_bar, False, True, False)[2]
-
-
-@kernel
-def gp_exp_quad_cov_ard_vjp_2(x, alpha, rho, value, value_bar):
-    return _gp_cov_vjp(x, x, alpha, rho, 0, True, value_bar, False, False, True)[3]
 
 
 @kernel
@@ -1320,24 +1235,8 @@ def gp_exp_quad_cov_ard2_vjp(x1, x2, alpha, rho, value, value_bar):
     return _gp_cov_vjp(x1, x2, alpha, rho, 0, False, value_bar, True, True, True)
 
 
-@kernel
-def gp_exp_quad_cov_ard2_vjp_0(x1, x2, alpha, rho, value, value_bar):
-    return _gp_cov_vjp(x1, x2, alpha, rho, 0, False, value_bar, True, False, False)[0]
 
 
-@kernel
-def gp_exp_quad_cov_ard2_vjp_1(x1, x2, alpha, rho, value, value_bar):
-    return _gp_cov_vjp(x1, x2, alpha, rho, 0, False, value_bar, True, False, False)[1]
-
-
-@kernel
-def gp_exp_quad_cov_ard2_vjp_2(x1, x2, alpha, rho, value, value_bar):
-    return _gp_cov_vjp(x1, x2, alpha, rho, 0, False, value_bar, False, True, False)[2]
-
-
-@kernel
-def gp_exp_quad_cov_ard2_vjp_3(x1, x2, alpha, rho, value, value_bar):
-    return _gp_cov_vjp(x1, x2, alpha, rho, 0, False, value_bar, False, False, True)[3]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from . import univariate_continuous as _cont
 from . import univariate_discrete as _disc
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Family:
     name: str
     params: tuple[str, ...]
@@ -93,11 +93,9 @@ class Family:
         return (self.variate,) + tuple(p for p in self.params if p not in self.int_params)
 
     def function_name(self, kind: str) -> str:
-        """Name of a kernel in `self.module`, e.g. kind='lpdf_d' -> 'normal_lpdf_d'
-        (the density kernels of discrete families are named F_lpmf / F_lpmf_d)."""
-        if kind in ("lpdf", "lpmf", "lpdf_d", "lpmf_d"):
-            kind = self.suffix + kind[4:]
-        return f"{self.name}_{kind}"
+        """Name of a kernel in `self.module`, e.g. kind='lpdf_d' -> 'normal_lpdf_d' (the
+        density kernels of discrete families are named F_lpmf / F_lpmf_d)."""
+        return getattr(self, kind).py_func.__name__
 
 
 # Stan's wording of its argument checks.

@@ -14,7 +14,7 @@ import numpy as np
 
 from .jit import kernel
 from .special import (
-    INF, digamma_shift_diff, inv_logit, lbeta, lchoose, log1m, log1p_exp,
+    INF, digamma_shift_diff, inv_logit, lbeta, lchoose, log1p_exp,
     log_gamma_pq_d, log_inc_beta_d, log_inv_logit, xlog1py, xlogy,
 )
 from .univariate_continuous import _cdf_d_from, _lcdf_d_from, _lccdf_d_from, _pos_finite
