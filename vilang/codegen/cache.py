@@ -22,10 +22,28 @@ def cache_root() -> Path:
 def model_key(model_text: str) -> str:
     import vilang
     h = hashlib.sha256()
-    for part in (model_text, vilang.__version__, numba.__version__, sys.version):
+    for part in (model_text, vilang.__version__, numba.__version__, sys.version,
+                 runtime_digest()):
         h.update(part.encode())
         h.update(b"\0")
     return h.hexdigest()[:24]
+
+
+_RUNTIME_DIGEST: list[str] = []
+
+
+def runtime_digest() -> str:
+    """A hash of the runtime and code generator sources.  numba's cache of a kernel includes
+    the code of the runtime functions it calls but checks only the kernel's own file, so a
+    changed runtime must change the key."""
+    if not _RUNTIME_DIGEST:
+        h = hashlib.sha256()
+        root = Path(__file__).resolve().parents[1]
+        for sub in ("runtime", "codegen"):
+            for path in sorted((root / sub).glob("*.py")):
+                h.update(path.read_bytes())
+        _RUNTIME_DIGEST.append(h.hexdigest())
+    return _RUNTIME_DIGEST[0]
 
 
 def load_module(key: str, source: str):

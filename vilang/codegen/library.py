@@ -161,7 +161,7 @@ def univariate_forward(ctx, op, fam_name, suffix, fam):
     reduce_op = "*=" if suffix == "_cdf" else "+="
     w.line(f"{dst} = {1.0 if suffix == '_cdf' else 0.0}")
     elems, looped = _loop_header(ctx, op, op.args, int_positions(op, fam))
-    check = ctx.ref(fam_fn(fam, "check"))
+    check = ctx.ref(fam_fn(fam, "cdf_check" if suffix in CDFS else "check", "check"))
     first_site = len(ctx.sites) + 1
     for cond in conditions(fam):
         ctx.site(op.loc, f"{op.prim}: {cond}.")
