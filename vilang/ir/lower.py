@@ -261,7 +261,8 @@ class Lowerer:
         name = self.density_name(s.dist, s.lhs, "_lupdf")
         lp = self._call(name, args, REAL, s.loc, ops)
         out.append(I.TargetAdd(lp, loc=s.loc, ops=ops))
-        if s.truncation is not None:
+        t = s.truncation
+        if t is not None and (t.lo is not None or t.hi is not None):
             self.truncation(s, lhs, args[1:], out)
 
     def density_name(self, dist: str, lhs: A.Expr, suffix: str) -> str:
@@ -281,7 +282,8 @@ class Lowerer:
         discrete = s.lhs.ty.base == "int"
         lo = self.expr(t.lo, ops) if t.lo is not None else None
         hi = self.expr(t.hi, ops) if t.hi is not None else None
-        user = (s.dist + "_lcdf") in self.user_functions
+        user = (s.dist + "_lcdf") in self.user_functions or (
+            s.dist + "_lccdf") in self.user_functions
         prefix = ("user:" if user else "") + s.dist
         check_args = [y, lo if lo is not None else I.Const(float("-inf"), REAL),
                       hi if hi is not None else I.Const(float("inf"), REAL)]
@@ -519,7 +521,10 @@ class ProgramLowerer(Lowerer):
 
     def value_block(self, stmts, name: str) -> list:
         self.block = name
-        return self.stmts(stmts, [])
+        out = self.stmts(stmts, [])
+        if name == "transformed data":
+            out += self.constraint_checks(stmts)
+        return out
 
     def parameter(self, d: A.VarDecl) -> I.Parameter:
         ops: list = []

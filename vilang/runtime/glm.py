@@ -135,7 +135,7 @@ def _glm_sizes(y, x, alpha, beta, p_alpha, p_beta):
 # normal_id_glm(y | x, alpha, beta, sigma)
 # =============================================================================================
 
-@kernel
+@kernel(inline="always")
 def _normal_id_glm_core(y, x, alpha, beta, sigma, grad, want_dx):
     N = _glm_n(y, x)
     K = beta.shape[0]
@@ -174,20 +174,20 @@ def _normal_id_glm_core(y, x, alpha, beta, sigma, grad, want_dx):
 
 @kernel
 def normal_id_glm_lpdf(y, x, alpha, beta, sigma):
-    r = _normal_id_glm_core(y, x, alpha, beta, sigma, np.bool_(False), np.bool_(False))
+    r = _normal_id_glm_core(y, x, alpha, beta, sigma, False, False)
     return r[0] + r[1] + r[2]
 
 
 @kernel
 def normal_id_glm_lpdf_d(y, x, alpha, beta, sigma):
-    r = _normal_id_glm_core(y, x, alpha, beta, sigma, np.bool_(True), np.bool_(True))
+    r = _normal_id_glm_core(y, x, alpha, beta, sigma, True, True)
     return (r[0] + r[1] + r[2], _like(y, r[3]), _xlike(x, r[4]), _like(alpha, r[5]), r[6],
             _like(sigma, r[7]))
 
 
 @kernel
 def normal_id_glm_lpdf_d_nox(y, x, alpha, beta, sigma):
-    r = _normal_id_glm_core(y, x, alpha, beta, sigma, np.bool_(True), np.bool_(False))
+    r = _normal_id_glm_core(y, x, alpha, beta, sigma, True, False)
     return (r[0] + r[1] + r[2], _like(y, r[3]), _xlike(x, r[4]), _like(alpha, r[5]), r[6],
             _like(sigma, r[7]))
 
@@ -234,7 +234,7 @@ def normal_id_glm_check(y, x, alpha, beta, sigma):
 # bernoulli_logit_glm(y | x, alpha, beta)
 # =============================================================================================
 
-@kernel
+@kernel(inline="always")
 def _bernoulli_logit_glm_core(y, x, alpha, beta, grad, want_dx):
     N = _glm_n(y, x)
     K = beta.shape[0]
@@ -263,18 +263,18 @@ def _bernoulli_logit_glm_core(y, x, alpha, beta, grad, want_dx):
 
 @kernel
 def bernoulli_logit_glm_lpmf(y, x, alpha, beta):
-    return _bernoulli_logit_glm_core(y, x, alpha, beta, np.bool_(False), np.bool_(False))[0]
+    return _bernoulli_logit_glm_core(y, x, alpha, beta, False, False)[0]
 
 
 @kernel
 def bernoulli_logit_glm_lpmf_d(y, x, alpha, beta):
-    r = _bernoulli_logit_glm_core(y, x, alpha, beta, np.bool_(True), np.bool_(True))
+    r = _bernoulli_logit_glm_core(y, x, alpha, beta, True, True)
     return r[0], _xlike(x, r[1]), _like(alpha, r[2]), r[3]
 
 
 @kernel
 def bernoulli_logit_glm_lpmf_d_nox(y, x, alpha, beta):
-    r = _bernoulli_logit_glm_core(y, x, alpha, beta, np.bool_(True), np.bool_(False))
+    r = _bernoulli_logit_glm_core(y, x, alpha, beta, True, False)
     return r[0], _xlike(x, r[1]), _like(alpha, r[2]), r[3]
 
 
@@ -320,7 +320,7 @@ def bernoulli_logit_glm_rng(x, alpha, beta):
 # poisson_log_glm(y | x, alpha, beta)
 # =============================================================================================
 
-@kernel
+@kernel(inline="always")
 def _poisson_log_glm_core(y, x, alpha, beta, grad, want_dx):
     N = _glm_n(y, x)
     K = beta.shape[0]
@@ -360,19 +360,19 @@ def _lgamma_y1(y, N):
 
 @kernel
 def poisson_log_glm_lpmf(y, x, alpha, beta):
-    r = _poisson_log_glm_core(y, x, alpha, beta, np.bool_(False), np.bool_(False))
+    r = _poisson_log_glm_core(y, x, alpha, beta, False, False)
     return r[0] - _lgamma_y1(y, _glm_n(y, x))
 
 
 @kernel
 def poisson_log_glm_lpmf_d(y, x, alpha, beta):
-    r = _poisson_log_glm_core(y, x, alpha, beta, np.bool_(True), np.bool_(True))
+    r = _poisson_log_glm_core(y, x, alpha, beta, True, True)
     return r[0] - _lgamma_y1(y, _glm_n(y, x)), _xlike(x, r[1]), _like(alpha, r[2]), r[3]
 
 
 @kernel
 def poisson_log_glm_lpmf_d_nox(y, x, alpha, beta):
-    r = _poisson_log_glm_core(y, x, alpha, beta, np.bool_(True), np.bool_(False))
+    r = _poisson_log_glm_core(y, x, alpha, beta, True, False)
     return r[0] - _lgamma_y1(y, _glm_n(y, x)), _xlike(x, r[1]), _like(alpha, r[2]), r[3]
 
 
@@ -411,7 +411,7 @@ def poisson_log_glm_check(y, x, alpha, beta):
 # neg_binomial_2_log_glm(y | x, alpha, beta, phi)
 # =============================================================================================
 
-@kernel
+@kernel(inline="always")
 def _nb2_glm_core(y, x, alpha, beta, phi, grad, want_dx):
     """Terms in Stan Math's grouping: (-lgamma(y+1), precision terms, -(y+phi) log(phi+e^eta),
     y eta) and gradients."""
@@ -455,27 +455,27 @@ def _nb2_glm_core(y, x, alpha, beta, phi, grad, want_dx):
 
 @kernel
 def neg_binomial_2_log_glm_lpmf(y, x, alpha, beta, phi):
-    r = _nb2_glm_core(y, x, alpha, beta, phi, np.bool_(False), np.bool_(False))
+    r = _nb2_glm_core(y, x, alpha, beta, phi, False, False)
     return r[0] + r[1] + r[2] + r[3]
 
 
 @kernel
 def neg_binomial_2_log_glm_lpmf_d(y, x, alpha, beta, phi):
-    r = _nb2_glm_core(y, x, alpha, beta, phi, np.bool_(True), np.bool_(True))
+    r = _nb2_glm_core(y, x, alpha, beta, phi, True, True)
     return (r[0] + r[1] + r[2] + r[3], _xlike(x, r[4]), _like(alpha, r[5]), r[6],
             _like(phi, r[7]))
 
 
 @kernel
 def neg_binomial_2_log_glm_lpmf_d_nox(y, x, alpha, beta, phi):
-    r = _nb2_glm_core(y, x, alpha, beta, phi, np.bool_(True), np.bool_(False))
+    r = _nb2_glm_core(y, x, alpha, beta, phi, True, False)
     return (r[0] + r[1] + r[2] + r[3], _xlike(x, r[4]), _like(alpha, r[5]), r[6],
             _like(phi, r[7]))
 
 
 @kernel
 def neg_binomial_2_log_glm_dropped(y, x, alpha, beta, phi, a_y, a_x, a_alpha, a_beta, a_phi):
-    r = _nb2_glm_core(y, x, alpha, beta, phi, np.bool_(False), np.bool_(False))
+    r = _nb2_glm_core(y, x, alpha, beta, phi, False, False)
     lin = a_x or a_alpha or a_beta
     if not (lin or a_phi):
         return r[0] + r[1] + r[2] + r[3]
@@ -514,7 +514,7 @@ def neg_binomial_2_log_glm_check(y, x, alpha, beta, phi):
 # categorical_logit_glm(y | x, alpha, beta): alpha a C-vector, beta a K x C matrix
 # =============================================================================================
 
-@kernel
+@kernel(inline="always")
 def _categorical_logit_glm_core(y, x, alpha, beta, grad, want_dx):
     N = _glm_n(y, x)
     K = beta.shape[0]
@@ -563,18 +563,18 @@ def _categorical_logit_glm_core(y, x, alpha, beta, grad, want_dx):
 
 @kernel
 def categorical_logit_glm_lpmf(y, x, alpha, beta):
-    return _categorical_logit_glm_core(y, x, alpha, beta, np.bool_(False), np.bool_(False))[0]
+    return _categorical_logit_glm_core(y, x, alpha, beta, False, False)[0]
 
 
 @kernel
 def categorical_logit_glm_lpmf_d(y, x, alpha, beta):
-    r = _categorical_logit_glm_core(y, x, alpha, beta, np.bool_(True), np.bool_(True))
+    r = _categorical_logit_glm_core(y, x, alpha, beta, True, True)
     return r[0], _xlike(x, r[1]), r[2], r[3]
 
 
 @kernel
 def categorical_logit_glm_lpmf_d_nox(y, x, alpha, beta):
-    r = _categorical_logit_glm_core(y, x, alpha, beta, np.bool_(True), np.bool_(False))
+    r = _categorical_logit_glm_core(y, x, alpha, beta, True, False)
     return r[0], _xlike(x, r[1]), r[2], r[3]
 
 
@@ -613,7 +613,7 @@ def categorical_logit_glm_check(y, x, alpha, beta):
 # ordered_logistic_glm(y | x, beta, cuts)
 # =============================================================================================
 
-@kernel
+@kernel(inline="always")
 def _ordered_logistic_glm_core(y, x, beta, cuts, grad, want_dx):
     N = _glm_n(y, x)
     K = beta.shape[0]
@@ -628,7 +628,7 @@ def _ordered_logistic_glm_core(y, x, beta, cuts, grad, want_dx):
         for k in range(K):
             eta += _xv(x, n, k) * beta[k]
         yn = _at(y, n)
-        r = _ord_term(yn, eta, C, np.int64(0), np.bool_(False))
+        r = _ord_term(yn, eta, C, 0, False)
         lp += r[0]
         if grad:
             g = r[1]
@@ -647,18 +647,18 @@ def _ordered_logistic_glm_core(y, x, beta, cuts, grad, want_dx):
 
 @kernel
 def ordered_logistic_glm_lpmf(y, x, beta, cuts):
-    return _ordered_logistic_glm_core(y, x, beta, cuts, np.bool_(False), np.bool_(False))[0]
+    return _ordered_logistic_glm_core(y, x, beta, cuts, False, False)[0]
 
 
 @kernel
 def ordered_logistic_glm_lpmf_d(y, x, beta, cuts):
-    r = _ordered_logistic_glm_core(y, x, beta, cuts, np.bool_(True), np.bool_(True))
+    r = _ordered_logistic_glm_core(y, x, beta, cuts, True, True)
     return r[0], _xlike(x, r[1]), r[2], r[3]
 
 
 @kernel
 def ordered_logistic_glm_lpmf_d_nox(y, x, beta, cuts):
-    r = _ordered_logistic_glm_core(y, x, beta, cuts, np.bool_(True), np.bool_(False))
+    r = _ordered_logistic_glm_core(y, x, beta, cuts, True, False)
     return r[0], _xlike(x, r[1]), r[2], r[3]
 
 

@@ -603,7 +603,7 @@ def seed(s):
 _COV, _CHOL, _PREC, _STUDENT = 0, 1, 2, 3
 
 
-@kernel
+@kernel(inline="always")
 def _mvn_core(y, mu, S, nu, mode, grad):
     """Terms (const, log-determinant, dof, quadratic) and gradients (dY, dM, dS, dnu) of the
     multivariate normal (mode 0 covariance, 1 Cholesky factor, 2 precision) and Student-t
@@ -723,19 +723,19 @@ def _mvn_sizes(y, mu, S):
 
 @kernel
 def multi_normal_lpdf(y, mu, Sigma):
-    r = _mvn_core(y, mu, Sigma, 0.0, np.int64(_COV), np.bool_(False))
+    r = _mvn_core(y, mu, Sigma, 0.0, _COV, False)
     return r[0] + r[1] + r[3]
 
 
 @kernel
 def multi_normal_lpdf_d(y, mu, Sigma):
-    r = _mvn_core(y, mu, Sigma, 0.0, np.int64(_COV), np.bool_(True))
+    r = _mvn_core(y, mu, Sigma, 0.0, _COV, True)
     return r[0] + r[1] + r[3], r[4].reshape(y.shape), r[5].reshape(mu.shape), r[6]
 
 
 @kernel
 def multi_normal_dropped(y, mu, Sigma, a_y, a_mu, a_Sigma):
-    r = _mvn_core(y, mu, Sigma, 0.0, np.int64(_COV), np.bool_(False))
+    r = _mvn_core(y, mu, Sigma, 0.0, _COV, False)
     d = r[0]
     if not a_Sigma:
         d += r[1]
@@ -785,19 +785,19 @@ def multi_normal_rng(mu, Sigma):
 
 @kernel
 def multi_normal_cholesky_lpdf(y, mu, L):
-    r = _mvn_core(y, mu, L, 0.0, np.int64(_CHOL), np.bool_(False))
+    r = _mvn_core(y, mu, L, 0.0, _CHOL, False)
     return r[0] + r[1] + r[3]
 
 
 @kernel
 def multi_normal_cholesky_lpdf_d(y, mu, L):
-    r = _mvn_core(y, mu, L, 0.0, np.int64(_CHOL), np.bool_(True))
+    r = _mvn_core(y, mu, L, 0.0, _CHOL, True)
     return r[0] + r[1] + r[3], r[4].reshape(y.shape), r[5].reshape(mu.shape), r[6]
 
 
 @kernel
 def multi_normal_cholesky_dropped(y, mu, L, a_y, a_mu, a_L):
-    r = _mvn_core(y, mu, L, 0.0, np.int64(_CHOL), np.bool_(False))
+    r = _mvn_core(y, mu, L, 0.0, _CHOL, False)
     d = r[0]
     if not a_L:
         d += r[1]
@@ -827,19 +827,19 @@ def multi_normal_cholesky_rng(mu, L):
 
 @kernel
 def multi_normal_prec_lpdf(y, mu, Omega):
-    r = _mvn_core(y, mu, Omega, 0.0, np.int64(_PREC), np.bool_(False))
+    r = _mvn_core(y, mu, Omega, 0.0, _PREC, False)
     return r[0] + r[1] + r[3]
 
 
 @kernel
 def multi_normal_prec_lpdf_d(y, mu, Omega):
-    r = _mvn_core(y, mu, Omega, 0.0, np.int64(_PREC), np.bool_(True))
+    r = _mvn_core(y, mu, Omega, 0.0, _PREC, True)
     return r[0] + r[1] + r[3], r[4].reshape(y.shape), r[5].reshape(mu.shape), r[6]
 
 
 @kernel
 def multi_normal_prec_dropped(y, mu, Omega, a_y, a_mu, a_Omega):
-    r = _mvn_core(y, mu, Omega, 0.0, np.int64(_PREC), np.bool_(False))
+    r = _mvn_core(y, mu, Omega, 0.0, _PREC, False)
     d = r[0]
     if not a_Omega:
         d += r[1]
@@ -884,13 +884,13 @@ def multi_normal_prec_rng(mu, Omega):
 
 @kernel
 def multi_student_t_lpdf(y, nu, mu, Sigma):
-    r = _mvn_core(y, mu, Sigma, nu, np.int64(_STUDENT), np.bool_(False))
+    r = _mvn_core(y, mu, Sigma, nu, _STUDENT, False)
     return r[0] + r[1] + r[2] + r[3]
 
 
 @kernel
 def multi_student_t_lpdf_d(y, nu, mu, Sigma):
-    r = _mvn_core(y, mu, Sigma, nu, np.int64(_STUDENT), np.bool_(True))
+    r = _mvn_core(y, mu, Sigma, nu, _STUDENT, True)
     return (r[0] + r[1] + r[2] + r[3], r[4].reshape(y.shape), r[7], r[5].reshape(mu.shape),
             r[6])
 
@@ -899,7 +899,7 @@ def multi_student_t_lpdf_d(y, nu, mu, Sigma):
 def multi_student_t_dropped(y, nu, mu, Sigma, a_y, a_nu, a_mu, a_Sigma):
     if math.isinf(nu):
         return 0.0  # Stan evaluates multi_normal without propto for nu = inf
-    r = _mvn_core(y, mu, Sigma, nu, np.int64(_STUDENT), np.bool_(False))
+    r = _mvn_core(y, mu, Sigma, nu, _STUDENT, False)
     d = r[0]
     if not a_Sigma:
         d += r[1]
@@ -950,7 +950,7 @@ def multi_student_t_rng(nu, mu, Sigma):
 # multi_gp_cholesky(y | L, w): rows of y (K x N) are independent N(0, L L^T / w_i)
 # =============================================================================================
 
-@kernel
+@kernel(inline="always")
 def _mgp_core(y, L, w, grad):
     K, N = y.shape
     dy = np.zeros((K if grad else 0, N))
@@ -990,19 +990,19 @@ def _mgp_core(y, L, w, grad):
 
 @kernel
 def multi_gp_cholesky_lpdf(y, L, w):
-    r = _mgp_core(y, L, w, np.bool_(False))
+    r = _mgp_core(y, L, w, False)
     return r[0] + r[1] + r[2] + r[3]
 
 
 @kernel
 def multi_gp_cholesky_lpdf_d(y, L, w):
-    r = _mgp_core(y, L, w, np.bool_(True))
+    r = _mgp_core(y, L, w, True)
     return r[0] + r[1] + r[2] + r[3], r[4], r[5], r[6]
 
 
 @kernel
 def multi_gp_cholesky_dropped(y, L, w, a_y, a_L, a_w):
-    r = _mgp_core(y, L, w, np.bool_(False))
+    r = _mgp_core(y, L, w, False)
     d = r[0]
     if not a_L:
         d += r[1]
@@ -1051,7 +1051,7 @@ def multi_gp_cholesky_rng(L, w):
 # dirichlet(theta | alpha)
 # =============================================================================================
 
-@kernel
+@kernel(inline="always")
 def _dirichlet_core(theta, alpha, grad):
     T = np.atleast_2d(theta)
     A = np.atleast_2d(alpha)
@@ -1082,19 +1082,19 @@ def _dirichlet_core(theta, alpha, grad):
 
 @kernel
 def dirichlet_lpdf(theta, alpha):
-    r = _dirichlet_core(theta, alpha, np.bool_(False))
+    r = _dirichlet_core(theta, alpha, False)
     return r[0] + r[1]
 
 
 @kernel
 def dirichlet_lpdf_d(theta, alpha):
-    r = _dirichlet_core(theta, alpha, np.bool_(True))
+    r = _dirichlet_core(theta, alpha, True)
     return r[0] + r[1], r[2].reshape(theta.shape), r[3].reshape(alpha.shape)
 
 
 @kernel
 def dirichlet_dropped(theta, alpha, a_theta, a_alpha):
-    r = _dirichlet_core(theta, alpha, np.bool_(False))
+    r = _dirichlet_core(theta, alpha, False)
     d = 0.0
     if not a_alpha:
         d += r[0]
@@ -1148,7 +1148,7 @@ def dirichlet_rng(alpha):
 # dirichlet_multinomial(n | alpha)
 # =============================================================================================
 
-@kernel
+@kernel(inline="always")
 def _dirmult_core(n, alpha, grad):
     K = alpha.shape[0]
     da = np.zeros(K if grad else 0)
@@ -1177,19 +1177,19 @@ def _dirmult_core(n, alpha, grad):
 
 @kernel
 def dirichlet_multinomial_lpmf(n, alpha):
-    r = _dirmult_core(n, alpha, np.bool_(False))
+    r = _dirmult_core(n, alpha, False)
     return r[0] + r[1]
 
 
 @kernel
 def dirichlet_multinomial_lpmf_d(n, alpha):
-    r = _dirmult_core(n, alpha, np.bool_(True))
+    r = _dirmult_core(n, alpha, True)
     return r[0] + r[1], r[2]
 
 
 @kernel
 def dirichlet_multinomial_dropped(n, alpha, a_n, a_alpha):
-    r = _dirmult_core(n, alpha, np.bool_(False))
+    r = _dirmult_core(n, alpha, False)
     if not a_alpha:
         return r[0] + r[1]
     return r[0]
@@ -1488,7 +1488,7 @@ def _lkj_constant_deta(eta, K):
     return d
 
 
-@kernel
+@kernel(inline="always")
 def _lkj_corr_core(Omega, eta, grad):
     K = Omega.shape[0]
     dO = np.zeros((K if grad else 0, K if grad else 0))
@@ -1511,19 +1511,19 @@ def _lkj_corr_core(Omega, eta, grad):
 
 @kernel
 def lkj_corr_lpdf(Omega, eta):
-    r = _lkj_corr_core(Omega, eta, np.bool_(False))
+    r = _lkj_corr_core(Omega, eta, False)
     return r[0] + r[1]
 
 
 @kernel
 def lkj_corr_lpdf_d(Omega, eta):
-    r = _lkj_corr_core(Omega, eta, np.bool_(True))
+    r = _lkj_corr_core(Omega, eta, True)
     return r[0] + r[1], r[2], r[3]
 
 
 @kernel
 def lkj_corr_dropped(Omega, eta, a_Omega, a_eta):
-    r = _lkj_corr_core(Omega, eta, np.bool_(False))
+    r = _lkj_corr_core(Omega, eta, False)
     d = 0.0
     if not a_eta:
         d += r[0]
@@ -1590,7 +1590,7 @@ def lkj_corr_rng(K, eta):
     return out
 
 
-@kernel
+@kernel(inline="always")
 def _lkj_chol_core(L, eta, grad):
     K = L.shape[0]
     dL = np.zeros((K if grad else 0, K if grad else 0))
@@ -1614,19 +1614,19 @@ def _lkj_chol_core(L, eta, grad):
 
 @kernel
 def lkj_corr_cholesky_lpdf(L, eta):
-    r = _lkj_chol_core(L, eta, np.bool_(False))
+    r = _lkj_chol_core(L, eta, False)
     return r[0] + r[1]
 
 
 @kernel
 def lkj_corr_cholesky_lpdf_d(L, eta):
-    r = _lkj_chol_core(L, eta, np.bool_(True))
+    r = _lkj_chol_core(L, eta, True)
     return r[0] + r[1], r[2], r[3]
 
 
 @kernel
 def lkj_corr_cholesky_dropped(L, eta, a_L, a_eta):
-    r = _lkj_chol_core(L, eta, np.bool_(False))
+    r = _lkj_chol_core(L, eta, False)
     d = 0.0
     if not a_eta:
         d += r[0]
@@ -1665,7 +1665,7 @@ def _frob_lsolve(LA, LB):
     return s
 
 
-@kernel
+@kernel(inline="always")
 def _wishart_core(W, nu, S, inverse, grad):
     """Wishart (inverse=False) or inverse Wishart (inverse=True) terms, in Stan's order:
     (-nu k/2 log 2, -lmgamma, +-nu/2 log|S|, trace term, log|W| term) and gradients."""
@@ -1714,19 +1714,19 @@ def _wishart_core(W, nu, S, inverse, grad):
 
 @kernel
 def wishart_lpdf(W, nu, Sigma):
-    r = _wishart_core(W, nu, Sigma, np.bool_(False), np.bool_(False))
+    r = _wishart_core(W, nu, Sigma, False, False)
     return r[0] + r[1] + r[2] + r[3] + r[4]
 
 
 @kernel
 def wishart_lpdf_d(W, nu, Sigma):
-    r = _wishart_core(W, nu, Sigma, np.bool_(False), np.bool_(True))
+    r = _wishart_core(W, nu, Sigma, False, True)
     return r[0] + r[1] + r[2] + r[3] + r[4], r[5], r[6], r[7]
 
 
 @kernel
 def wishart_dropped(W, nu, Sigma, a_W, a_nu, a_Sigma):
-    r = _wishart_core(W, nu, Sigma, np.bool_(False), np.bool_(False))
+    r = _wishart_core(W, nu, Sigma, False, False)
     d = 0.0
     if not a_nu:
         d += r[0] + r[1]
@@ -1786,19 +1786,19 @@ def wishart_cholesky_rng(nu, L_S):
 
 @kernel
 def inv_wishart_lpdf(W, nu, Sigma):
-    r = _wishart_core(W, nu, Sigma, np.bool_(True), np.bool_(False))
+    r = _wishart_core(W, nu, Sigma, True, False)
     return r[0] + r[1] + r[2] + r[3] + r[4]
 
 
 @kernel
 def inv_wishart_lpdf_d(W, nu, Sigma):
-    r = _wishart_core(W, nu, Sigma, np.bool_(True), np.bool_(True))
+    r = _wishart_core(W, nu, Sigma, True, True)
     return r[0] + r[1] + r[2] + r[3] + r[4], r[5], r[6], r[7]
 
 
 @kernel
 def inv_wishart_dropped(W, nu, Sigma, a_W, a_nu, a_Sigma):
-    r = _wishart_core(W, nu, Sigma, np.bool_(True), np.bool_(False))
+    r = _wishart_core(W, nu, Sigma, True, False)
     d = 0.0
     if not a_nu:
         d += r[1]
@@ -1829,7 +1829,7 @@ def inv_wishart_rng(nu, Sigma):
     return out
 
 
-@kernel
+@kernel(inline="always")
 def _wishart_chol_core(LW, nu, LS, grad):
     k = LW.shape[0]
     dLW = np.zeros((k if grad else 0, k if grad else 0))
@@ -1879,19 +1879,19 @@ def _wishart_chol_core(LW, nu, LS, grad):
 
 @kernel
 def wishart_cholesky_lpdf(L_W, nu, L_S):
-    r = _wishart_chol_core(L_W, nu, L_S, np.bool_(False))
+    r = _wishart_chol_core(L_W, nu, L_S, False)
     return r[0] + r[1]
 
 
 @kernel
 def wishart_cholesky_lpdf_d(L_W, nu, L_S):
-    r = _wishart_chol_core(L_W, nu, L_S, np.bool_(True))
+    r = _wishart_chol_core(L_W, nu, L_S, True)
     return r[0] + r[1], r[2], r[3], r[4]
 
 
 @kernel
 def wishart_cholesky_dropped(L_W, nu, L_S, a_L_W, a_nu, a_L_S):
-    r = _wishart_chol_core(L_W, nu, L_S, np.bool_(False))
+    r = _wishart_chol_core(L_W, nu, L_S, False)
     d = 0.0
     if not a_nu:
         d += r[0]
@@ -1959,7 +1959,7 @@ def _ord_term(k, eta, C, ic, probit):
     return lp, da + db, -da, -db
 
 
-@kernel
+@kernel(inline="always")
 def _ord_core(y, eta, c, probit, grad):
     yv = _iv(y)
     C = np.atleast_2d(c)
@@ -2015,12 +2015,12 @@ def _ord_check(y, eta, c, probit):
 
 @kernel
 def ordered_logistic_lpmf(k, eta, c):
-    return _ord_core(k, eta, c, np.bool_(False), np.bool_(False))[0]
+    return _ord_core(k, eta, c, False, False)[0]
 
 
 @kernel
 def ordered_logistic_lpmf_d(k, eta, c):
-    r = _ord_core(k, eta, c, np.bool_(False), np.bool_(True))
+    r = _ord_core(k, eta, c, False, True)
     return r[0], _like(eta, r[1]), r[2].reshape(c.shape)
 
 
@@ -2028,12 +2028,12 @@ def ordered_logistic_lpmf_d(k, eta, c):
 def ordered_logistic_dropped(k, eta, c, a_k, a_eta, a_c):
     if a_eta or a_c:
         return 0.0
-    return _ord_core(k, eta, c, np.bool_(False), np.bool_(False))[0]
+    return _ord_core(k, eta, c, False, False)[0]
 
 
 @kernel
 def ordered_logistic_check(k, eta, c):
-    return _ord_check(k, eta, c, np.bool_(False))
+    return _ord_check(k, eta, c, False)
 
 
 @kernel
@@ -2049,12 +2049,12 @@ def ordered_logistic_rng(eta, c):
 
 @kernel
 def ordered_probit_lpmf(k, eta, c):
-    return _ord_core(k, eta, c, np.bool_(True), np.bool_(False))[0]
+    return _ord_core(k, eta, c, True, False)[0]
 
 
 @kernel
 def ordered_probit_lpmf_d(k, eta, c):
-    r = _ord_core(k, eta, c, np.bool_(True), np.bool_(True))
+    r = _ord_core(k, eta, c, True, True)
     return r[0], _like(eta, r[1]), r[2].reshape(c.shape)
 
 
@@ -2062,12 +2062,12 @@ def ordered_probit_lpmf_d(k, eta, c):
 def ordered_probit_dropped(k, eta, c, a_k, a_eta, a_c):
     if a_eta or a_c:
         return 0.0
-    return _ord_core(k, eta, c, np.bool_(True), np.bool_(False))[0]
+    return _ord_core(k, eta, c, True, False)[0]
 
 
 @kernel
 def ordered_probit_check(k, eta, c):
-    return _ord_check(k, eta, c, np.bool_(True))
+    return _ord_check(k, eta, c, True)
 
 
 @kernel
@@ -2106,7 +2106,7 @@ def _ov_cov_grad_like(V, dV):
     return lambda V, dV: dV
 
 
-@kernel
+@kernel(inline="always")
 def _dlm_core(y, F, G, V, W, m0, C0, grad):
     r, T = y.shape
     n = G.shape[0]
@@ -2294,19 +2294,19 @@ def _dlm_core(y, F, G, V, W, m0, C0, grad):
 
 @kernel
 def gaussian_dlm_obs_lpdf(y, F, G, V, W, m0, C0):
-    r = _dlm_core(y, F, G, _as_cov(V), W, m0, C0, np.bool_(False))
+    r = _dlm_core(y, F, G, _as_cov(V), W, m0, C0, False)
     return r[0] + r[1]
 
 
 @kernel
 def gaussian_dlm_obs_lpdf_d(y, F, G, V, W, m0, C0):
-    r = _dlm_core(y, F, G, _as_cov(V), W, m0, C0, np.bool_(True))
+    r = _dlm_core(y, F, G, _as_cov(V), W, m0, C0, True)
     return r[0] + r[1], r[2], r[3], r[4], _cov_grad_like(V, r[5]), r[6], r[7], r[8]
 
 
 @kernel
 def gaussian_dlm_obs_dropped(y, F, G, V, W, m0, C0, a_y, a_F, a_G, a_V, a_W, a_m0, a_C0):
-    r = _dlm_core(y, F, G, _as_cov(V), W, m0, C0, np.bool_(False))
+    r = _dlm_core(y, F, G, _as_cov(V), W, m0, C0, False)
     if a_y or a_F or a_G or a_V or a_W or a_m0 or a_C0:
         return r[0]
     return r[0] + r[1]

@@ -30,7 +30,7 @@ def grammar_text() -> str:
 @functools.lru_cache(maxsize=1)
 def lark_parser() -> lark.Lark:
     return lark.Lark(grammar_text(), parser="lalr", lexer="contextual",
-                     propagate_positions=True, maybe_placeholders=True, cache=True)
+                     maybe_placeholders=True, transformer=AstBuilder(), cache=True)
 
 
 def parse(text: str, filename: str = "model.vi") -> A.Program:
@@ -43,8 +43,7 @@ def parse(text: str, filename: str = "model.vi") -> A.Program:
     Raises `vilang.ModelError` (a syntax error located in `filename`) when the text does not parse.
     """
     try:
-        tree = lark_parser().parse(text)
-        program = AstBuilder().transform(tree)
+        program = lark_parser().parse(text)
         program.filename, program.source = filename, text
         return program
     except ModelError as err:

@@ -85,7 +85,11 @@ class Checker(ExprChecker):
             if stmts is None:
                 continue
             self.block = name
+            if name == "model":          # model-block variables are local to it
+                self.scopes.push()
             setattr(out, attr, tuple(self.top_stmt(s) for s in stmts))
+            if name == "model":
+                self.scopes.pop()
         globals_ = {n: v for n, v in self.scopes.levels[0].items()}
         return CheckedProgram(out, globals_, dict(self.functions.by_name), self.warnings,
                               self.filename, self.source)
@@ -113,7 +117,7 @@ class Checker(ExprChecker):
     def declare_function(self, d: A.FunDef):
         self.check_new_name(d.name, d.name_loc, function=True)
         suffix = suffix_of(d.name)
-        if suffix in DENSITY_SUFFIXES + ("_lcdf", "_lccdf", "_cdf"):
+        if suffix in DENSITY_SUFFIXES:
             want = INT if suffix in ("_lpmf", "_lupmf") else None
             first = d.args[0].type if d.args else None
             if first is None or (want == INT and first.base != "int") or (
@@ -125,6 +129,10 @@ class Checker(ExprChecker):
             if d.return_type != REAL:
                 raise SemanticError(
                     f"Probability functions with suffix {suffix} must return real.", d.loc)
+        if suffix in ("_lcdf", "_lccdf", "_cdf") and (not d.args or d.return_type != REAL):
+            raise SemanticError(
+                f"Functions with suffix {suffix} take the variate as their first argument and "
+                "return real.", d.loc)
         if suffix in ("_lupdf", "_lupmf"):
             raise SemanticError(
                 f'Define "{d.name.replace("_lup", "_lp")}" instead: the _lupdf/_lupmf form of a '
@@ -219,6 +227,10 @@ class Checker(ExprChecker):
 
     def sized_type(self, t: A.SizedType, top_level: bool) -> A.SizedType:
         what = "top-level size declarations" if top_level else "sizes"
+        if t.kind in A.CONSTRAINED_MATRICES and t.kind != "cholesky_factor_cov" and (
+                len(t.sizes) > 1):
+            raise SemanticError(
+                f"{t.kind} takes one size (it is square): write {t.kind}[K].", t.loc)
         sizes = tuple(self.size_expr(e, top_level, what) for e in t.sizes)
         dims = tuple(self.size_expr(e, top_level, what) for e in t.array_dims)
         constraint = t.constraint
@@ -300,6 +312,7 @@ class Checker(ExprChecker):
 
     def stmt_Assign(self, s: A.Assign):
         lhs = self.expr(s.lhs)
+        self.check_lhs_indexing(lhs)
         root = s.lhs
         while isinstance(root, A.Indexed):
             root = root.base
@@ -317,6 +330,19 @@ class Checker(ExprChecker):
                     f'Ill-typed compound assignment "{s.op}": {lhs.ty} {op} {rhs.ty} gives '
                     f"{ty}, which cannot be stored in the {lhs.ty} on the left.", s.loc)
         return replace(s, lhs=lhs, rhs=rhs)
+
+    def check_lhs_indexing(self, lhs: A.Expr):
+        """Stan (2.33+) allows slices and multi-indexes on the left only in the last set of
+        brackets: `x[2:3][1] = ...` is an error."""
+        level = 0
+        while isinstance(lhs, A.Indexed):
+            if level > 0 and any(isinstance(i, A.Slice) or i.idx.ty.dims > 0
+                                 for i in lhs.indices):
+                raise SemanticError(
+                    "On the left of an assignment, slices and multi-indexes may only appear "
+                    "in the last brackets: write x[i, 2:3] rather than x[2:3][i].", lhs.loc)
+            lhs = lhs.base
+            level += 1
 
     def check_may_assign(self, info: VarInfo, loc: Loc):
         if info.origin == LOOP:
@@ -375,8 +401,9 @@ class Checker(ExprChecker):
 
     def truncation(self, s: A.Tilde, lhs: A.Expr, args) -> A.Truncation:
         t = s.truncation
-        for suffix in (["_lcdf"] if t.lo is not None else []) + (
-                ["_lccdf"] if t.hi is not None else []):
+        # T[L, U] and T[, U] normalise with the lcdf; T[L, ] with the lccdf.
+        needed = ["_lcdf"] if t.hi is not None else (["_lccdf"] if t.lo is not None else [])
+        for suffix in needed:
             name = s.dist + suffix
             if not (name in self.functions or S.is_builtin_function(name)):
                 raise SemanticError(
@@ -388,10 +415,10 @@ class Checker(ExprChecker):
             if b is None:
                 continue
             b = self.expr(b)
-            if not (b.ty.is_scalar or promotes_to(b.ty, lhs.ty)):
+            if not b.ty.is_scalar:
                 raise SemanticError(
-                    f"Truncation bounds must be int or real (or match the left-hand side's "
-                    f"type {lhs.ty}); found {b.ty}.", b.loc)
+                    f"Truncation bounds must be int or real; found {b.ty}. To truncate "
+                    "each element at its own bound, write the ~ statement in a loop.", b.loc)
             bounds[key] = b
         return replace(t, **bounds)
 

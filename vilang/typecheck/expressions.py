@@ -191,7 +191,7 @@ class ExprChecker:
     def check_conditional_notation(self, e: A.Call):
         suffix = suffix_of(e.name)
         needs_bar = suffix in DENSITY_SUFFIXES + CDF_SUFFIXES
-        if needs_bar and not e.conditional and e.args:
+        if needs_bar and not e.conditional and len(e.args) > 1:
             raise SemanticError(
                 "Probability functions with suffixes _lpdf, _lupdf, _lpmf, _lupmf, _cdf, "
                 "_lcdf and _lccdf require a vertical bar (|) between the first two arguments, "

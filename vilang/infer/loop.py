@@ -1,0 +1,234 @@
+"""The compiled ADVI loop and the compiled draws from q.
+
+This file is a template: `advi.model_loop` writes a copy of it for each model, beside the
+model's generated module in the cache, with the import between the `model-kernels` markers
+replaced by an import of that model's kernels, so that numba compiles (once, then caches on
+disk) a loop that calls the model's log density and gradient directly.  Here the import
+names a stand-in Gaussian model (`_standin.py`), which keeps this file importable and
+testable.
+
+The state of a run is a handful of arrays (see `advi.State`); `run` advances it in place by
+up to `n_steps` iterations and returns, so Python can draw a progress bar between chunks
+without paying one call per step.  All randomness comes from `core`'s keyed streams: the
+same seed gives the same run whatever the chunking or the number of threads.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from vilang.infer.core import (TAG_DRAW, TAG_ELBO, TAG_GQ, TAG_STEP, add_draw_gradient,
+                               add_entropy_gradient, bad_coordinates, draw_point, entropy, fill_normal,
+                               seed_int, state_ok, step, stream_key)
+from vilang.infer.stopping import converged, window_size, window_test
+from vilang.runtime.jit import kernel
+
+# <model-kernels>
+from vilang.infer._standin import log_density, log_density_grad, write_array
+# </model-kernels>
+
+# integer state `ist`
+K, NB, IN_BLOCK, STOP, CONSEC, SKIPPED, DROPPED, SITE, BAD_KIND = range(9)
+N_IST = 9
+# float state `fst`
+ETA_SCALE, DRIFT, NOISE, ELBO_SUM = range(4)
+N_FST = 4
+# integer configuration `cfg_i`
+C_FAMILY, C_OPTIMIZER, C_GRAD_SAMPLES, C_MAX_ITER, C_BLOCK, C_MIN_WINDOW, C_MAX_CONSEC, \
+    C_SEED, C_CHECK = range(9)
+N_CFG_I = 9
+# float configuration `cfg_f`
+C_ETA, C_TOL = range(2)
+N_CFG_F = 2
+
+# stop codes
+RUNNING, CONVERGED, MAX_ITER, FAILED_DRAWS, FAILED_STATE, FATAL = range(6)
+# kinds of failure recorded in ist[BAD_KIND]
+BAD_DOMAIN, BAD_LP, BAD_GRAD, BAD_STATE = 1, 2, 3, 4
+
+
+@kernel
+def finite_vector(x):
+    for i in range(x.shape[0]):
+        if not math.isfinite(x[i]):
+            return False
+    return True
+
+
+@kernel
+def has_nan(x):
+    for i in range(x.shape[0]):
+        if math.isnan(x[i]):
+            return True
+    return False
+
+
+@kernel
+def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, data, tdata, cfg_i, cfg_f, n_steps):
+    """Advance the state by up to `n_steps` iterations (fewer if the run stops)."""
+    d = bad.shape[1]
+    family = cfg_i[C_FAMILY]
+    m = cfg_i[C_GRAD_SAMPLES]
+    block = cfg_i[C_BLOCK]
+    n = lam.shape[0]
+    eta = np.empty(d)
+    zeta = np.empty(d)
+    g = np.empty(d)
+    gl = np.empty(n)
+    new = np.empty(n)
+    acc_new = np.empty_like(acc)
+    err = np.zeros(2, np.int64)
+    rng = np.zeros(1, np.uint64)
+    for _ in range(n_steps):
+        if ist[STOP] != RUNNING:
+            return
+        if ist[K] >= cfg_i[C_MAX_ITER]:
+            ist[STOP] = MAX_ITER
+            return
+        ist[K] += 1
+        k = ist[K]
+        rng[0] = stream_key(cfg_i[C_SEED], TAG_STEP, k)
+        gl[:] = 0.0
+        lp_sum = 0.0
+        good = 0
+        dropped = 0
+        while good < m and dropped < 10 * m:
+            fill_normal(rng, eta)
+            draw_point(lam, d, family, eta, zeta)
+            err[0] = 0
+            lp = log_density_grad(zeta, data, tdata, True, True, g, err)
+            kind = 0
+            if err[0] != 0:
+                kind = BAD_DOMAIN
+            elif not math.isfinite(lp):
+                kind = BAD_LP
+            elif not finite_vector(g):
+                kind = BAD_GRAD
+            if kind != 0:
+                dropped += 1
+                ist[BAD_KIND] = kind
+                ist[SITE] = err[0]
+                bad[0, :] = zeta
+                if err[0] < 0:
+                    ist[STOP] = FATAL
+                    return
+                continue
+            bad[1, :] = zeta
+            good += 1
+            lp_sum += lp
+            add_draw_gradient(lam, d, family, g, eta, gl)
+        ist[DROPPED] += dropped
+        ok = good == m
+        if ok:
+            for p in range(n):
+                gl[p] /= m
+            add_entropy_gradient(lam, d, family, gl)
+            step(lam, gl, acc, k, cfg_f[C_ETA] * fst[ETA_SCALE], cfg_i[C_OPTIMIZER], new,
+                 acc_new)
+            ok = state_ok(new, d, family)
+            if not ok:
+                ist[BAD_KIND] = BAD_STATE
+                bad_coordinates(new, d, family, bad[0])
+        if not ok:
+            # skip the step and halve the step size; give up after too many in a row
+            fst[ETA_SCALE] *= 0.5
+            ist[SKIPPED] += 1
+            ist[CONSEC] += 1
+            if ist[CONSEC] >= cfg_i[C_MAX_CONSEC]:
+                ist[STOP] = FAILED_DRAWS if ist[BAD_KIND] != BAD_STATE else FAILED_STATE
+                return
+        else:
+            ist[CONSEC] = 0
+            fst[ELBO_SUM] += lp_sum / m + entropy(lam, d, family)
+            lam[:] = new
+            acc[:, :] = acc_new
+        for p in range(n):
+            bsum[p] += lam[p]
+        ist[IN_BLOCK] += 1
+        if ist[IN_BLOCK] == block:
+            nb = ist[NB]
+            if nb < blocks.shape[0]:
+                for p in range(n):
+                    blocks[nb, p] = bsum[p] / block
+                belbo[nb] = fst[ELBO_SUM] / block
+                ist[NB] = nb + 1
+            bsum[:] = 0.0
+            fst[ELBO_SUM] = 0.0
+            ist[IN_BLOCK] = 0
+            w = window_size(ist[NB], cfg_i[C_MIN_WINDOW])
+            if cfg_i[C_CHECK] != 0 and w > 0:
+                drift, noise = window_test(blocks, ist[NB], w, d, family, new)
+                fst[DRIFT] = drift
+                fst[NOISE] = noise
+                if converged(drift, noise, cfg_f[C_TOL]):
+                    ist[STOP] = CONVERGED
+                    return
+
+
+@kernel
+def elbo(lam, d, family, n, seed, index, data, tdata):
+    """(ELBO estimate from n draws, draws dropped, last failure site).  Non-finite draws are
+    dropped and redrawn; after n drops the estimate is -inf.  Normalised: the log density
+    keeps all its constants (propto=False) and its Jacobian."""
+    eta = np.empty(d)
+    zeta = np.empty(d)
+    err = np.zeros(2, np.int64)
+    rng = np.zeros(1, np.uint64)
+    rng[0] = stream_key(seed, TAG_ELBO, index)
+    total = 0.0
+    good = 0
+    dropped = 0
+    site = 0
+    while good < n:
+        fill_normal(rng, eta)
+        draw_point(lam, d, family, eta, zeta)
+        err[0] = 0
+        lp = log_density(zeta, data, tdata, False, True, err)
+        if err[0] != 0 or not math.isfinite(lp):
+            dropped += 1
+            site = err[0]
+            if dropped >= n or err[0] < 0:
+                return -np.inf, dropped, site
+            continue
+        total += lp
+        good += 1
+    return total / n + entropy(lam, d, family), dropped, site
+
+
+@kernel
+def draws(lam, d, family, seed, start, stop, max_tries, data, tdata, out, log_p, log_g, status):
+    """Draws start..stop-1 from q into out (constrained parameters, transformed parameters,
+    generated quantities), log_p (log density, all constants, with Jacobian) and log_g
+    (-||eta||^2 / 2).  A draw whose outputs cannot be computed is redrawn (up to max_tries
+    times); status = (draws redrawn, last failure site, the draw that failed for good or -1)."""
+    eta = np.empty(d)
+    zeta = np.empty(d)
+    err = np.zeros(2, np.int64)
+    rng = np.zeros(1, np.uint64)
+    status[2] = -1
+    for j in range(start, stop):
+        done = False
+        for attempt in range(max_tries):
+            rng[0] = stream_key(seed, TAG_DRAW, j * max_tries + attempt)
+            fill_normal(rng, eta)
+            draw_point(lam, d, family, eta, zeta)
+            err[0] = 0
+            write_array(zeta, data, tdata, True, True,
+                        seed_int(seed, TAG_GQ, j * max_tries + attempt), out[j], err)
+            if err[0] != 0 or has_nan(out[j]):
+                status[0] += 1
+                status[1] = err[0]
+                continue
+            err[0] = 0
+            lp = log_density(zeta, data, tdata, False, True, err)
+            log_p[j] = lp if err[0] == 0 and not math.isnan(lp) else -np.inf
+            s = 0.0
+            for i in range(d):
+                s += eta[i] * eta[i]
+            log_g[j] = -0.5 * s
+            done = True
+            break
+        if not done:
+            status[2] = j
+            return
