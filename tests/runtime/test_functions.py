@@ -19,10 +19,18 @@ perturbed on their non-zeros only.
 (c) the stable scalar forms at extreme arguments (`test_edge_values`).
 
 A new FUNCTIONS entry without a reference fails `test_value` until one is added here.
+
+Compilation dominates the run time (about 500 kernels), so a module fixture first compiles
+the kernels of the selected tests in two processes at once, one of them a subprocess that
+fills numba's on-disk cache for the other (`_warm`); set VILANG_TEST_SERIAL=1 to skip that.
 """
 import math
+import os
+import subprocess
+import sys
 import time
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -299,6 +307,63 @@ def make_args(impl, rng):
             a = int(a)
         out.append(a)
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Compiling in two processes
+
+def _value_bar(value):
+    shape = np.shape(value)
+    return 1.0 if shape == () else np.ones(shape)
+
+
+def _warm(cases):
+    """Compile (or load from numba's cache) every kernel that the tests of `cases` call, with
+    the argument types the tests use."""
+    for name, k, impl in cases:
+        try:
+            args = make_args(impl, rng_for(name, k, 0))
+            value = impl.value(*args)
+            if impl.derivative is None:
+                continue
+            if impl.kind == "scalar":
+                impl.derivative(*args)
+                continue
+            wbar = _value_bar(value)
+            impl.derivative(*args, value, wbar)
+            for f in impl.arg_vjps or ():
+                f(*args, value, wbar)
+        except Exception:  # the tests themselves will report it
+            pass
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _compile_in_parallel(request):
+    here = Path(__file__).resolve()
+    keys = []
+    for item in request.session.items:
+        case = getattr(getattr(item, "callspec", None), "params", {}).get("case")
+        if case is not None and Path(str(item.fspath)).resolve() == here:
+            key = f"{case[0]}:{case[1]}"
+            if key not in keys:
+                keys.append(key)
+    if (len(keys) < 40 or (os.cpu_count() or 1) < 2
+            or os.environ.get("VILANG_TEST_SERIAL")):
+        return
+    env = dict(os.environ)
+    root = str(here.parents[2])
+    env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
+    helper = subprocess.Popen([sys.executable, str(here), "--warm", ",".join(keys[1::2])],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _warm(_cases_for(keys[0::2]))
+    finally:
+        helper.wait()
+
+
+def _cases_for(keys):
+    by_key = {f"{name}:{k}": (name, k, impl) for name, k, impl in CASES}
+    return [by_key[key] for key in keys if key in by_key]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -887,3 +952,7 @@ def test_matrix_vector_speed():
     print(f"matrix*vector 100000x20: numba/numpy time ratio {ratio:.2f}, "
           f"adjoint X^T r {ratio_t:.2f}")
     assert ratio < 2.0 and ratio_t < 2.0
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["--warm"]:
+    _warm(_cases_for(sys.argv[2].split(",")))

@@ -200,7 +200,7 @@ class ModuleBuilder:
             "if seed >= 0:", "    np.random.seed(seed)"]
         return self.kernel(
             "def write_array(theta, data, tdata, include_tp, include_gq, seed, out, err):",
-            body, fail="return", prologue=prologue, epilogue=["return"], prints=False)
+            body, fail="return", prologue=prologue, epilogue=["return"])
 
     def output_sizes(self) -> str:
         """Sizes of every parameter, transformed parameter and generated quantity."""
