@@ -52,6 +52,16 @@ class KernelContext:
             self.w.line(f"err[0] = {sid}")
             self.w.line(self.fail_stmt)
 
+    def acc(self, target: str, value: str, array: bool, scale: str | None = None):
+        """Emit `target += [scale *] value`; arrays go through a cached runtime helper (numba
+        compiles its own array arithmetic anew in every process, at a cost of seconds)."""
+        if not array:
+            self.w.line(f"{target} += {scale + ' * ' if scale else ''}{value}")
+        elif scale:
+            self.w.line(f"_rt.acc_scaled({target}, {scale}, {value})")
+        else:
+            self.w.line(f"_rt.acc({target}, {value})")
+
     def ref(self, fn) -> str:
         """A reference to a runtime function object, via its module's alias."""
         py = getattr(fn, "py_func", fn)

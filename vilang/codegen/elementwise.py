@@ -17,6 +17,11 @@ def is_container(x) -> bool:
     return ndim(x.type) > 0
 
 
+def flat_view(name: str, like) -> str:
+    """A 1-D view of a container (the array itself when it is already 1-D)."""
+    return name if ndim(like.type) == 1 else f"_rt.flat({name})"
+
+
 def element(ctx: KernelContext, x, flat: str, i: str, real: bool = True) -> str:
     if is_container(x):
         return f"{flat}[{i}]"
@@ -37,12 +42,12 @@ def forward(ctx: KernelContext, op: I.Op, scalar: Callable[[list[str]], str],
     for other in containers[1:]:
         ctx.fail_if(f"{ref}.shape != {other.name}.shape", op.loc,
                     "Containers in an elementwise operation must have the same size.")
-    dtype = "np.int64" if op.dst.type.base == "int" else "np.float64"
-    w.line(f"{dst} = np.empty({ref}.shape, {dtype})")
-    w.line(f"{dst}_f = {dst}.reshape(-1)")
+    maker = "empty_like_int" if op.dst.type.base == "int" else "empty_like"
+    w.line(f"{dst} = _rt.{maker}({ref})")
+    w.line(f"{dst}_f = {flat_view(dst, containers[0])}")
     flats = {a.name: f"{a.name}_f{op.dst.name}" for a in containers}
-    for name, flat in flats.items():
-        w.line(f"{flat} = {name}.reshape(-1)")
+    for a in containers:
+        w.line(f"{flats[a.name]} = {flat_view(a.name, a)}")
     with w.block(f"for i_ in range({dst}_f.shape[0]):"):
         args = [element(ctx, a, flats.get(getattr(a, "name", None), ""), "i_", real_args)
                 for a in op.args]
@@ -69,13 +74,13 @@ def adjoint(ctx: KernelContext, op: I.Op,
                 w.line(f"{ctx.bar(a)} += {dbar} * ({d})")
         return
     flats = {a.name: f"{a.name}_f{op.dst.name}" for a in containers}
-    for name, flat in flats.items():
-        w.line(f"{flat} = {name}.reshape(-1)")
-    w.line(f"{dbar}_f = {dbar}.reshape(-1)")
-    w.line(f"{op.dst.name}_f = {op.dst.name}.reshape(-1)")
+    for a in containers:
+        w.line(f"{flats[a.name]} = {flat_view(a.name, a)}")
+    w.line(f"{dbar}_f = {flat_view(dbar, op.dst)}")
+    w.line(f"{op.dst.name}_f = {flat_view(op.dst.name, op.dst)}")
     for a, act in zip(op.args, active):
         if act and is_container(a):
-            w.line(f"{ctx.bar(a)}_f = {ctx.bar(a)}.reshape(-1)")
+            w.line(f"{ctx.bar(a)}_f = {flat_view(ctx.bar(a), a)}")
     with w.block(f"for i_ in range({dbar}_f.shape[0]):"):
         args = [element(ctx, a, flats.get(getattr(a, "name", None), ""), "i_")
                 for a in op.args]

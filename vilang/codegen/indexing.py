@@ -44,7 +44,7 @@ def plan(ctx: KernelContext, base: str, base_ndim: int, indices, loc, key: str):
             axes.append(("many", name))
     for k in range(len(indices), base_ndim if not all_single(indices) else 0):
         name = f"ix{k}_{key}"
-        w.line(f"{name} = np.arange({base}.shape[{k}])")
+        w.line(f"{name} = _rt.arange({base}.shape[{k}])")
         axes.append(("many", name))
     return axes
 
@@ -91,7 +91,7 @@ def adjoint(ctx: KernelContext, op: I.Op):
     w = ctx.w
     if all(isinstance(i, I.Single) and i.idx.type.dims == 0 for i in op.indices):
         idx = ", ".join(v for kind, v in axes[:len(op.indices)])
-        w.line(f"{gb}[{idx}] += {g}")
+        ctx.acc(f"{gb}[{idx}]", g, ndim(base.type) > len(op.indices))
         return
     _loops(ctx, axes, lambda s, d: w.line(f"{gb}[{s}] += {g}[{d}]"))
 
@@ -103,7 +103,10 @@ def store(ctx: KernelContext, var: I.Var, indices, value, loc, key: str):
     val = ctx.val(value) if var.type.base == "int" else ctx.real(value)
     if all(isinstance(i, I.Single) and i.idx.type.dims == 0 for i in indices):
         idx = ", ".join(v for kind, v in axes[:len(indices)])
-        w.line(f"{var.name}[{idx}] = {val}")
+        if ndim(var.type) > len(indices):
+            w.line(f"_rt.assign_into({var.name}[{idx}], {val})")
+        else:
+            w.line(f"{var.name}[{idx}] = {val}")
         return
     _loops(ctx, axes, lambda s, d: w.line(f"{var.name}[{s}] = {val}[{d}]"))
 
@@ -117,8 +120,8 @@ def take_adjoint(ctx: KernelContext, var: I.Var, indices, value_bar: str, key: s
         idx = ", ".join(v for kind, v in axes[:len(indices)])
         scalar = ndim(var.type) == len(indices)
         if value_bar is not None:
-            w.line(f"{value_bar} += {vb}[{idx}]")
-        w.line(f"{vb}[{idx}] = 0.0" if scalar else f"{vb}[{idx}][...] = 0.0")
+            ctx.acc(value_bar, f"{vb}[{idx}]", not scalar)
+        w.line(f"{vb}[{idx}] = 0.0" if scalar else f"_rt.fill({vb}[{idx}], 0.0)")
         return
 
     def body(s, d):

@@ -142,10 +142,11 @@ class ModuleBuilder:
 
         def body(em, ctx):
             em.stmts(self.program.transformed_data)
+        # Without transformed data there is nothing to compile: plain Python returns ().
         src = self.kernel("def transformed_data(data, seed, err):", body, fail=ret,
                           prologue=self.unpack("data", self.data_names)
                           + ["if seed >= 0:", "    np.random.seed(seed)"],
-                          epilogue=[ret])
+                          epilogue=[ret], decorate=bool(self.program.transformed_data))
         self.preset = self.preset_saved
         return src
 
@@ -171,7 +172,7 @@ class ModuleBuilder:
                 em.hoist(q.var)
             em.stmts(stmts)
         prologue = self.common_prologue() + [
-            "target = 0.0", "off = 0", "grad[:] = 0.0",
+            "target = 0.0", "off = 0", "_rt.fill(grad, 0.0)",
             "ft = np.empty(256)", "fp = 0", "it = np.empty(256, np.int64)", "ip = 0"]
         return self.kernel(
             "def log_density_grad(theta, data, tdata, propto, jacobian, grad, err):", body,
@@ -215,10 +216,12 @@ class ModuleBuilder:
                     for x in shape:
                         w.line(f"sizes.append(max({ctx.val(x)}, 0))")
                     w.line("sizes.append(-1)")
+        # Plain Python: it runs once per bind, so compiling it would cost more than it saves.
         return self.kernel("def output_sizes(data, tdata, err):", body,
                            fail="return np.empty(0, np.int64)",
-                           prologue=self.common_prologue() + ["sizes = [0]", "sizes.pop()"],
-                           epilogue=["return np.array(sizes, dtype=np.int64)"])
+                           prologue=self.common_prologue() + ["sizes = []"],
+                           epilogue=["return np.array(sizes, dtype=np.int64)"],
+                           decorate=False)
 
 
 
@@ -286,10 +289,10 @@ def _function_kernels(builder: "ModuleBuilder", fn: I.Function) -> list[str]:
             em.hoist(ret)
         for a in real_args:
             ctx.w.line(f"b_{a.name} = " + ("0.0" if ndim(a.type) == 0 else
-                                           f"np.zeros({a.name}.shape)"))
+                                           f"_rt.zeros_like({a.name})"))
         em.stmts(forward)
         if ret is not None:
-            ctx.w.line("b_ret_ = g" if ndim(ret.type) == 0 else "b_ret_ = g.copy()")
+            ctx.w.line("b_ret_ = g" if ndim(ret.type) == 0 else "b_ret_ = _rt.copy(g)")
         em.stmts(backward)
     vjp_header = f"def {fn.name}_vjp({', '.join(arg_names + extra + ['g', 'propto', 'err'])}):"
     prologue = ["target = 0.0", "jacobian = True", "ft = np.empty(256)", "fp = 0",

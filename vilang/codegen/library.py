@@ -70,7 +70,7 @@ def tensor_args(ctx: KernelContext, op: I.Op, impl) -> str:
     for a, want in zip(op.args, impl.args):
         if a.type.base == "int" and not want.endswith("int"):
             out.append(ctx.real(a) if ndim(a.type) == 0 else
-                       f"{ctx.val(a)}.astype(np.float64)")
+                       f"_rt.to_float({ctx.val(a)})")
         else:
             out.append(ctx.val(a))
     return ", ".join(out)
@@ -99,7 +99,7 @@ def adjoint(ctx: KernelContext, op: I.Op):
     for k, pos in enumerate(real_args(impl)):
         a = op.args[pos]
         if isinstance(a, I.Var) and a.active:
-            ctx.w.line(f"{ctx.bar(a)} += r{op.dst.name}_[{k}]")
+            ctx.acc(ctx.bar(a), f"r{op.dst.name}_[{k}]", ndim(a.type) > 0)
 
 
 def function_impl(op: I.Op):
@@ -141,7 +141,7 @@ def _loop_header(ctx: KernelContext, op: I.Op, args, int_args=frozenset()):
     elems = []
     for k, a in enumerate(args):
         if isinstance(a, I.Var) and ndim(a.type) > 0:
-            e = f"{a.name}.reshape(-1)[i_]" if ndim(a.type) > 1 else f"{a.name}[i_]"
+            e = f"_rt.flat({a.name})[i_]" if ndim(a.type) > 1 else f"{a.name}[i_]"
             elems.append(e if k in int_args or a.type.base != "int" else f"float({e})")
         else:
             elems.append(_scalar(ctx, a, k in int_args))
@@ -201,7 +201,7 @@ def univariate_adjoint(ctx, op, fam_name, suffix, fam):
             continue
         target = f"{ctx.bar(a)}[i_]" if ndim(a.type) > 0 else ctx.bar(a)
         if ndim(a.type) > 1:
-            target = f"{ctx.bar(a)}.reshape(-1)[i_]"
+            target = f"_rt.flat({ctx.bar(a)})[i_]"
         w.line(f"{target} += {scale} * r{op.dst.name}_[{pos + 1}]")
     if looped:
         w.depth -= 1
@@ -262,7 +262,7 @@ def mv_args(ctx, op, fam, rng: bool = False) -> str:
         if kind.startswith("int") or a.type.base != "int":
             out.append(ctx.val(a))
         else:
-            out.append(ctx.real(a) if ndim(a.type) == 0 else f"{ctx.val(a)}.astype(np.float64)")
+            out.append(ctx.real(a) if ndim(a.type) == 0 else f"_rt.to_float({ctx.val(a)})")
     return ", ".join(out)
 
 
@@ -308,7 +308,7 @@ def multivariate_adjoint(ctx, op, fam_name, suffix, fam):
     for k, pos in mv_real_positions(op, fam).items():
         a = op.args[k]
         if isinstance(a, I.Var) and a.active:
-            w.line(f"{ctx.bar(a)} += {g} * r{op.dst.name}_[{pos + 1}]")
+            ctx.acc(ctx.bar(a), f"r{op.dst.name}_[{pos + 1}]", ndim(a.type) > 0, scale=g)
 
 
 # ---------------------------------------------------------------- user functions
@@ -331,7 +331,7 @@ def user_call_forward(ctx: KernelContext, op: I.Op):
     args = _user_args(ctx, op)
     is_lp = op.prim.rstrip("~").endswith("_lp")
     if is_lp:
-        ctx.w.line("lp_ = np.zeros(1)")
+        ctx.w.line("lp_ = _rt.zeros(1)")
     call = f"{name}({', '.join(args + [_propto(op), 'err'])})"
     ctx.w.line(f"{op.dst.name} = {call}" if op.dst.name != "_void" else call)
     with ctx.w.block("if err[0] != 0:"):
@@ -344,13 +344,13 @@ def user_call_adjoint(ctx: KernelContext, op: I.Op):
     name = ctx.user_function_name(op) + "_vjp"
     args = _user_args(ctx, op)
     if op.prim.rstrip("~").endswith("_lp"):
-        ctx.w.line("lp_ = np.zeros(1)")
+        ctx.w.line("lp_ = _rt.zeros(1)")
     g = ctx.bar(op.dst) if op.dst.name != "_void" and op.dst.active else "0.0"
     ctx.w.line(f"r{op.dst.name}_ = {name}({', '.join(args + [g, _propto(op), 'err'])})")
     real_args = [a for a in op.args if a.type.base != "int"]
     for k, a in enumerate(real_args):
         if isinstance(a, I.Var) and a.active:
-            ctx.w.line(f"{ctx.bar(a)} += r{op.dst.name}_[{k}]")
+            ctx.acc(ctx.bar(a), f"r{op.dst.name}_[{k}]", ndim(a.type) > 0)
 
 
 # ---------------------------------------------------------------- fused value and adjoint
@@ -387,7 +387,7 @@ def density_with_adjoint(ctx: KernelContext, op: I.Op):
             if not (isinstance(a, I.Var) and a.active):
                 continue
             target = ctx.bar(a) if ndim(a.type) == 0 else (
-                f"{ctx.bar(a)}[i_]" if ndim(a.type) == 1 else f"{ctx.bar(a)}.reshape(-1)[i_]")
+                f"{ctx.bar(a)}[i_]" if ndim(a.type) == 1 else f"_rt.flat({ctx.bar(a)})[i_]")
             w.line(f"{target} += r{op.dst.name}_[{pos + 1}]")
         if looped:
             w.depth -= 1
@@ -413,4 +413,4 @@ def density_with_adjoint(ctx: KernelContext, op: I.Op):
     for k, pos in mv_real_positions(op, fam).items():
         a = op.args[k]
         if isinstance(a, I.Var) and a.active:
-            w.line(f"{ctx.bar(a)} += r{op.dst.name}_[{pos + 1}]")
+            ctx.acc(ctx.bar(a), f"r{op.dst.name}_[{pos + 1}]", ndim(a.type) > 0)

@@ -195,7 +195,7 @@ def _multiply(ctx, op):
         _check_inner(ctx, op, f"{a.name}.shape[0]", f"{b.name}.shape[0]")
         w.line(f"{dst} = _rt.dot({a.name}, {b.name})")
     elif ta == "vector" and tb == "row_vector":
-        w.line(f"{dst} = np.outer({a.name}, {b.name})")
+        w.line(f"{dst} = _rt.outer({a.name}, {b.name})")
     elif ta == "matrix" and tb == "vector":
         _check_inner(ctx, op, f"{a.name}.shape[1]", f"{b.name}.shape[0]")
         w.line(f"{dst} = _rt.matvec({a.name}, {b.name})")
@@ -204,7 +204,7 @@ def _multiply(ctx, op):
         w.line(f"{dst} = _rt.vecmat({a.name}, {b.name})")
     else:
         _check_inner(ctx, op, f"{a.name}.shape[1]", f"{b.name}.shape[0]")
-        w.line(f"{dst} = np.dot({a.name}, {b.name})")
+        w.line(f"{dst} = _rt.matmul({a.name}, {b.name})")
 
 
 def _check_inner(ctx, op, left: str, right: str):
@@ -229,9 +229,9 @@ def _multiply_adj(ctx, op):
             w.line(f"_rt.axpy({ctx.bar(b)}, {g}, {a.name})")
     elif ta == "vector" and tb == "row_vector":
         if act_a:
-            w.line(f"{ctx.bar(a)} += _rt.matvec({g}, {b.name})")
+            ctx.acc(ctx.bar(a), f"_rt.matvec({g}, {b.name})", True)
         if act_b:
-            w.line(f"{ctx.bar(b)} += _rt.vecmat({a.name}, {g})")
+            ctx.acc(ctx.bar(b), f"_rt.vecmat({a.name}, {g})", True)
     elif ta == "matrix" and tb == "vector":
         if act_a:
             w.line(f"_rt.add_outer({ctx.bar(a)}, {g}, {b.name})")
@@ -244,26 +244,25 @@ def _multiply_adj(ctx, op):
             w.line(f"_rt.add_outer({ctx.bar(b)}, {a.name}, {g})")
     else:
         if act_a:
-            w.line(f"{ctx.bar(a)} += np.dot({g}, {b.name}.T)")
+            ctx.acc(ctx.bar(a), f"_rt.matmul({g}, _rt.transpose({b.name}))", True)
         if act_b:
-            w.line(f"{ctx.bar(b)} += np.dot({a.name}.T, {g})")
+            ctx.acc(ctx.bar(b), f"_rt.matmul(_rt.transpose({a.name}), {g})", True)
 
 
 @rule("transpose")
 def _transpose(ctx, op):
     x = op.args[0]
     if x.type.base == "matrix":
-        ctx.w.line(f"{op.dst.name} = np.ascontiguousarray({ctx.val(x)}.T)")
+        ctx.w.line(f"{op.dst.name} = _rt.transpose({ctx.val(x)})")
     else:
-        ctx.w.line(f"{op.dst.name} = {ctx.val(x)}.copy()")
+        ctx.w.line(f"{op.dst.name} = _rt.copy({ctx.val(x)})")
 
 
 @adjoint_rule("transpose")
 def _transpose_adj(ctx, op):
     x = op.args[0]
     g = ctx.bar(op.dst)
-    ctx.w.line(f"{ctx.bar(x)} += {g}.T" if x.type.base == "matrix" else
-               f"{ctx.bar(x)} += {g}")
+    ctx.acc(ctx.bar(x), f"_rt.transpose({g})" if x.type.base == "matrix" else g, True)
 
 
 # ---------------------------------------------------------------- literals
@@ -279,7 +278,7 @@ def _literal(ctx, op):
         for k, item in enumerate(op.args):
             ctx.fail_if(f"{item.name}.shape != {first.name}.shape", op.loc,
                         "Elements of an array or matrix expression must have the same size.")
-            w.line(f"{dst}[{k}] = {item.name}")
+            w.line(f"_rt.assign_into({dst}[{k}], {item.name})")
     else:
         w.line(f"{dst} = np.empty({n}, {dtype})")
         for k, item in enumerate(op.args):
@@ -291,7 +290,7 @@ def _literal_adj(ctx, op):
     g = ctx.bar(op.dst)
     for k, item in enumerate(op.args):
         if isinstance(item, I.Var) and item.active:
-            ctx.w.line(f"{ctx.bar(item)} += {g}[{k}]")
+            ctx.acc(ctx.bar(item), f"{g}[{k}]", ndim(item.type) > 0)
 
 
 # ---------------------------------------------------------------- indexing

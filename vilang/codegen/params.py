@@ -39,11 +39,11 @@ def bound_array(ctx: KernelContext, b, name: str, matrix: bool) -> str:
     """A bound as the 1-D float array the elementwise transforms take (unconstrained order)."""
     w = ctx.w
     if ndim(b.type) == 0:
-        w.line(f"{name} = np.full(1, {ctx.real(b)})")
+        w.line(f"{name} = _rt.full1({ctx.real(b)})")
     elif matrix:
-        w.line(f"{name} = _rt.unc_order({ctx.val(b)}).astype(np.float64)")
+        w.line(f"{name} = _rt.unc_order(_rt.to_float({ctx.val(b)}))")
     else:
-        w.line(f"{name} = np.ascontiguousarray({ctx.val(b)}).reshape(-1).astype(np.float64)")
+        w.line(f"{name} = _rt.flat_float({ctx.val(b)})")
     return name
 
 
@@ -60,7 +60,7 @@ def constrain(ctx: KernelContext, p: I.Parameter, emitter):
         w.line(f"u_{name} = theta[off:off + n_{name}]")
         w.line(f"cv_{name} = np.empty(n_{name})")
         if p.transform == "identity":
-            w.line(f"cv_{name}[:] = u_{name}")
+            w.line(f"_rt.assign_into(cv_{name}, u_{name})")
         else:
             t = transform(p.transform)
             args = [bound_array(ctx, b, f"bd{k}_{name}", matrix) for k, b in enumerate(p.bounds)]
@@ -73,7 +73,7 @@ def constrain(ctx: KernelContext, p: I.Parameter, emitter):
         elif matrix:
             w.line(f"{name} = _rt.from_unc_order(cv_{name}, ({shape},))")
         else:
-            w.line(f"{name} = cv_{name}.reshape(({shape},)).copy()")
+            w.line(f"{name} = _rt.reshaped(cv_{name}, ({shape},))")
         w.line(f"off += n_{name}")
         _zero_bar(ctx, v)
         return
@@ -89,7 +89,7 @@ def constrain(ctx: KernelContext, p: I.Parameter, emitter):
     own_shape = ", ".join(own)
     full_shape = ", ".join(dims + own)
     w.line(f"{name} = np.empty(({full_shape},))")
-    w.line(f"flat_{name} = {name}.reshape(({count}, {own_shape}))")
+    w.line(f"flat_{name} = _rt.rows_of({name}, {count}, ({own_shape},))")
     with w.block(f"for e_ in range({count}):"):
         w.line(f"lj_ = {ctx.ref(t.constrain)}(u_{name}[e_ * m_{name}:(e_ + 1) * m_{name}], "
                f"flat_{name}[e_])")
@@ -104,7 +104,7 @@ def constrain(ctx: KernelContext, p: I.Parameter, emitter):
 def _zero_bar(ctx: KernelContext, v: I.Var):
     if ctx.gradient:
         ctx.w.line(f"{ctx.bar(v)} = " + ("0.0" if ndim(v.type) == 0 else
-                                         f"np.zeros({v.name}.shape)"))
+                                         f"_rt.zeros_like({v.name})"))
 
 
 def constrain_adjoint(ctx: KernelContext, p: I.Parameter):
@@ -116,40 +116,41 @@ def constrain_adjoint(ctx: KernelContext, p: I.Parameter):
     lj_bar = "1.0 if jacobian else 0.0"
     if p.transform in ELEMENTWISE:
         if ndim(v.type) == 0:
-            w.line(f"gb_{name} = np.full(1, {g})")
+            w.line(f"gb_{name} = _rt.full1({g})")
         elif matrix:
             w.line(f"gb_{name} = _rt.unc_order({g})")
         else:
-            w.line(f"gb_{name} = {g}.reshape(-1)")
+            w.line(f"gb_{name} = _rt.flat({g})")
         if p.transform == "identity":
-            w.line(f"grad[o_:o_ + n_{name}] += gb_{name}")
+            w.line(f"_rt.acc(grad[o_:o_ + n_{name}], gb_{name})")
             return
         t = transform(p.transform)
         for op in p.bound_ops:
             if op.dst.active:
                 w.line(f"{ctx.bar(op.dst)} = " + ("0.0" if ndim(op.dst.type) == 0 else
-                                                  f"np.zeros({op.dst.name}.shape)"))
+                                                  f"_rt.zeros_like({op.dst.name})"))
         args = [f"bd{k}_{name}" for k in range(len(p.bounds))]
         bars = [f"bdb{k}_{name}" for k in range(len(p.bounds))]
         for a, b in zip(args, bars):
-            w.line(f"{b} = np.zeros({a}.shape[0])")
+            w.line(f"{b} = _rt.zeros({a}.shape[0])")
         w.line(f"{ctx.ref(t.constrain_vjp)}(u_{name}, {', '.join(args)}, cv_{name}, gb_{name}, "
                f"{lj_bar}, grad[o_:o_ + n_{name}], {', '.join(bars)})")
         from vilang.codegen.statements import StatementEmitter
         for bound, bbar in zip(p.bounds, bars):
             if isinstance(bound, I.Var) and bound.active:
                 if ndim(bound.type) == 0:
-                    w.line(f"{ctx.bar(bound)} += np.sum({bbar})")
+                    w.line(f"{ctx.bar(bound)} += _rt.sum_all({bbar})")
                 elif matrix:
-                    w.line(f"{ctx.bar(bound)} += _rt.from_unc_order({bbar}, {bound.name}.shape)")
+                    ctx.acc(ctx.bar(bound), f"_rt.from_unc_order({bbar}, {bound.name}.shape)",
+                            True)
                 else:
-                    w.line(f"{ctx.bar(bound)} += {bbar}.reshape({bound.name}.shape)")
+                    ctx.acc(ctx.bar(bound), f"_rt.reshaped({bbar}, {bound.name}.shape)", True)
         StatementEmitter(ctx).backprop(p.bound_ops)
         return
     t = transform(p.transform)
     count = " * ".join(dims) or "1"
     own_shape = ", ".join(own)
-    w.line(f"gflat_{name} = np.ascontiguousarray({g}).reshape(({count}, {own_shape}))")
+    w.line(f"gflat_{name} = _rt.rows_of(_rt.copy({g}), {count}, ({own_shape},))")
     with w.block(f"for e_ in range({count}):"):
         w.line(f"s_ = o_ + e_ * m_{name}")
         w.line(f"{ctx.ref(t.constrain_vjp)}(u_{name}[e_ * m_{name}:(e_ + 1) * m_{name}], "
@@ -164,11 +165,11 @@ def check_constraint(ctx: KernelContext, s: I.CheckConstraint):
     matrix = v.type.base == "matrix"
     if t.elementwise:
         if ndim(v.type) == 0:
-            value = f"np.full(1, {ctx.real(v)})"
+            value = f"_rt.full1({ctx.real(v)})"
         elif matrix:
             value = f"_rt.unc_order({v.name})"
         else:
-            value = f"np.ascontiguousarray({v.name}).reshape(-1).astype(np.float64)"
+            value = f"_rt.flat_float({v.name})"
         args = [bound_array(ctx, b, f"ck{k}_{v.name}", matrix) for k, b in enumerate(s.bounds)]
         cond = f"not {ctx.ref(t.check)}({value}, {', '.join(args)})"
         ctx.fail_if(cond, s.loc, f'"{s.name}" {t.description}.')
@@ -177,7 +178,8 @@ def check_constraint(ctx: KernelContext, s: I.CheckConstraint):
     if v.type.dims == 0:
         ctx.fail_if(f"not {ctx.ref(t.check)}({v.name})", s.loc, f'"{s.name}" {t.description}.')
         return
-    w.line(f"fl_ = {v.name}.reshape((-1,) + {v.name}.shape[{v.type.dims}:])")
+    w.line(f"fl_ = _rt.rows_of({v.name}, {v.name}.size // _rt.inner_size({v.name}, "
+           f"{v.type.dims}), {v.name}.shape[{v.type.dims}:])")
     with w.block("for e_ in range(fl_.shape[0]):"):
         ctx.fail_if(f"not {ctx.ref(t.check)}(fl_[e_])", s.loc, f'"{s.name}" {t.description}.')
     del own

@@ -12,10 +12,10 @@ from vilang.ir import nodes as I
 def dummy(t) -> str:
     """A placeholder value of the right numba type (hoisted declarations)."""
     k = ndim(t)
-    dtype = "np.int64" if t.base == "int" else "np.float64"
     if k == 0:
         return "0" if t.base == "int" else "np.nan"
-    return f"np.empty(({', '.join(['0'] * k)},), {dtype})"
+    shape = f"({', '.join(['0'] * k)},)"
+    return f"_rt.int_fills({shape})" if t.base == "int" else f"_rt.nans({shape})"
 
 
 class StatementEmitter:
@@ -54,12 +54,12 @@ class StatementEmitter:
         if dst.type.base == "real" and ndim(dst.type) == 0:
             return self.ctx.real(x)
         if dst.type.base != "int" and ndim(dst.type) > 0 and x.type.base == "int":
-            return f"{self.ctx.val(x)}.astype(np.float64)"
+            return f"_rt.to_float({self.ctx.val(x)})"
         return self.ctx.val(x)
 
     def zero_bar(self, v: I.Var):
         self.w.line(f"{self.ctx.bar(v)} = "
-                    + ("0.0" if ndim(v.type) == 0 else f"np.zeros({v.name}.shape)"))
+                    + ("0.0" if ndim(v.type) == 0 else f"_rt.zeros_like({v.name})"))
 
     def backprop(self, op_list):
         for op in reversed(op_list):
@@ -76,7 +76,7 @@ class StatementEmitter:
                                         ("== 0", op.else_ops, op.orelse)):
             with w.block(f"if {self.ctx.val(op.cond)} {test}:"):
                 if isinstance(value, I.Var) and value.active:
-                    w.line(f"{self.ctx.bar(value)} += {g}")
+                    self.ctx.acc(self.ctx.bar(value), g, ndim(value.type) > 0)
                 self.backprop(branch_ops)
 
     # ------------------------------------------------------------ statements
@@ -132,9 +132,9 @@ class StatementEmitter:
         if ndim(v.type) == 0:
             init = "np.nan" if v.type.base != "int" else "-9223372036854775808"
         elif v.type.base == "int":
-            init = f"np.full(({shape},), -9223372036854775808, np.int64)"
+            init = f"_rt.int_fills(({shape},))"
         else:
-            init = f"np.full(({shape},), np.nan)"
+            init = f"_rt.nans(({shape},))"
         self.w.line(f"{v.name} = {init}")
         if v.active and self.ctx.gradient:
             self.zero_bar(v)
@@ -154,18 +154,17 @@ class StatementEmitter:
         value = self.convert(s.var, s.value)
         if not (isinstance(s.value, I.Var) and s.value.name.startswith("t")
                 and "index" not in getattr(s, "value_kind", "")):
-            value = f"np.copy({value})"
+            value = f"_rt.copy({value})"
         self.ctx.fail_if(f"{s.var.name}.shape != {self.ctx.val(s.value)}.shape and "
                          f"{s.var.name}.size != 0", s.loc,
                          f"Size mismatch in assignment to a container: the sizes of both "
                          f"sides must agree.")
-        self.w.line(f"{s.var.name} = np.copy({self.ctx.val(s.value)})"
-                    if value.startswith("np.copy") else f"{s.var.name} = {value}")
+        self.w.line(f"{s.var.name} = {value}")
 
     def stmt_TargetAdd(self, s: I.TargetAdd):
         self.ops(s.ops)
         v = s.value
-        term = self.ctx.real(v) if ndim(v.type) == 0 else f"np.sum({v.name})"
+        term = self.ctx.real(v) if ndim(v.type) == 0 else f"_rt.sum_all({v.name})"
         target = self.ctx.target
         if s.jacobian:
             with self.w.block("if jacobian:"):
@@ -322,7 +321,8 @@ class StatementEmitter:
     def stmt_SeedOne(self, s: D.SeedOne):
         if not (isinstance(s.value, I.Var) and s.value.active):
             return
-        line = f"{self.ctx.bar(s.value)} += 1.0"
+        line = (f"{self.ctx.bar(s.value)} += 1.0" if ndim(s.value.type) == 0 else
+                f"_rt.acc_const({self.ctx.bar(s.value)}, 1.0)")
         if s.jacobian:
             with self.w.block("if jacobian:"):
                 self.w.line(line)
@@ -336,7 +336,7 @@ class StatementEmitter:
             if s.indices:
                 indexing.take_adjoint(self.ctx, v, s.indices, target, self.key())
             else:
-                self.w.line(f"{target} += {self.ctx.bar(v)}")
+                self.ctx.acc(target, self.ctx.bar(v), ndim(v.type) > 0)
                 self.zero_named_bar(v)
         elif s.indices:
             indexing.take_adjoint(self.ctx, v, s.indices, None, self.key())
@@ -345,7 +345,7 @@ class StatementEmitter:
 
     def zero_named_bar(self, v):
         self.w.line(f"{self.ctx.bar(v)} = " + (
-            "0.0" if ndim(v.type) == 0 else f"np.zeros({v.name}.shape)"))
+            "0.0" if ndim(v.type) == 0 else f"_rt.zeros_like({v.name})"))
 
     def stmt_Backprop(self, s: D.Backprop):
         self.backprop(s.ops)

@@ -49,7 +49,7 @@ from vilang.io.data import DataError
 ETA_CANDIDATES = (100.0, 10.0, 1.0, 0.1, 0.01)
 RANDOM_INIT_TRIES = 100
 ALGORITHMS = {"meanfield": core.MEANFIELD, "fullrank": core.FULLRANK}
-OPTIMIZERS = {"adagrad": core.ADAGRAD, "adam": core.ADAM}
+OPTIMIZERS = {"adagrad": core.ADAGRAD, "adam": core.ADAM, "stan": core.STAN}
 BLOCK_MEMORY = 2_000_000        # floats kept for the block means of the stopping rule
 
 
@@ -75,9 +75,9 @@ class Settings:
     eta: float | None = None
     adapt_iter: int = 50
     max_iter: int = 10_000
-    tol: float = 0.05
-    block: int = 50
-    min_window: int = 2
+    tol: float = 0.1
+    block: int = 25
+    min_window: int = 4
     max_consecutive_failures: int = 20
 
     def __post_init__(self):
@@ -267,7 +267,8 @@ class ADVI:
                          self.settings.adapt_iter, check=False)
             if s.stop_code == L.FATAL:
                 raise FitError(self.failure_message(s))
-            value = self.elbo(s.lam, i + 1)[0] if s.stop_code == L.MAX_ITER else -math.inf
+            # common random numbers: every candidate's ELBO from the same draws of eta
+            value = self.elbo(s.lam, 1)[0] if s.stop_code == L.MAX_ITER else -math.inf
             if log:
                 log(f"eta = {eta:g}: ELBO {value:.6g} after {self.settings.adapt_iter} "
                     "iterations")
@@ -305,7 +306,7 @@ class ADVI:
             return state.lam.copy()
         out = np.empty(self.n)
         window_test(state.blocks, nb, w, self.d, self.family, out)
-        return out
+        return out if core.state_ok(out, self.d, self.family) else state.lam.copy()
 
     def elbo_trace(self, state: State, offset: float) -> list[tuple[int, float]]:
         """(iteration, mean ELBO over the block ending there) for every block."""

@@ -27,7 +27,7 @@ TAG_INIT, TAG_STEP, TAG_ELBO, TAG_DRAW, TAG_GQ = 1, 2, 3, 4, 5
 
 # family and optimiser codes
 MEANFIELD, FULLRANK = 0, 1
-ADAGRAD, ADAM = 0, 1
+ADAGRAD, ADAM, STAN = 0, 1, 2
 
 
 @kernel
@@ -187,24 +187,48 @@ def row_scales(lam, d, family, out):
 
 
 # ---------------------------------------------------------------------------- step sizes
+# optimizer codes: STAN is Stan's sequence exactly; ADAGRAD (the default) is the same
+# sequence with every step measured in units of q's own sd; ADAM is Adam, scaled the same way.
 
 @kernel
-def step(lam, g, acc, k, eta, optimizer, out, acc_out):
+def step_scales(lam, d, family, optimizer, out):
+    """The unit each parameter's step is measured in.  For STAN every unit is 1.  Otherwise
+    a location mu_i and the entries of row i of a Cholesky factor move in units of q's sd of
+    coordinate i, a log-sd omega_i in its own (already scale-free) unit: this is the
+    Gaussian's natural-gradient scaling, so how fast a parameter settles does not depend on
+    how wide its posterior is."""
+    if optimizer == STAN:
+        out[:] = 1.0
+        return
+    if family == MEANFIELD:
+        for i in range(d):
+            out[i] = math.exp(lam[d + i])
+            out[d + i] = 1.0
+    else:
+        pos = d
+        for i in range(d):
+            s = 0.0
+            for j in range(i + 1):
+                s += lam[pos + j] * lam[pos + j]
+            r = math.sqrt(s)
+            out[i] = r
+            for j in range(i + 1):
+                out[pos + j] = r
+            pos += i + 1
+
+
+@kernel
+def step(lam, g, acc, k, eta, optimizer, unit, out, acc_out):
     """out = lam + the step of iteration k (1-based) for the gradient g, and acc_out the
     optimiser's accumulators after it (acc is left as it was, so a step can be rejected).
 
-    adagrad (Stan's sequence): s_k = g^2 (k = 1), 0.1 g^2 + 0.9 s_(k-1);
-    rho_k = eta k^(-1/2) / (1 + sqrt(s_k)).  adam: the usual bias-corrected moments with
-    beta = (0.9, 0.999), eps = 1e-8 and learning rate eta."""
+    STAN (Stan's sequence): s_k = g^2 (k = 1), 0.1 g^2 + 0.9 s_(k-1);
+    rho_k = eta k^(-1/2) / (1 + sqrt(s_k)); step rho_k g.  ADAGRAD: the same s_k, step
+    unit * eta k^(-1/2) g / sqrt(s_k) (Stan's tau = 1 is dropped: with it, parameters whose
+    gradients are small, those with wide posteriors, crawl).  ADAM: the usual bias-corrected
+    moments, beta = (0.9, 0.999), eps = 1e-8, step unit * eta m / (sqrt(v) + eps)."""
     n = lam.shape[0]
-    if optimizer == ADAGRAD:
-        scale = eta / math.sqrt(k)
-        for p in range(n):
-            gp = g[p]
-            s = gp * gp if k == 1 else 0.1 * gp * gp + 0.9 * acc[0, p]
-            acc_out[0, p] = s
-            out[p] = lam[p] + scale * gp / (1.0 + math.sqrt(s))
-    else:
+    if optimizer == ADAM:
         c1 = 1.0 - 0.9 ** k
         c2 = 1.0 - 0.999 ** k
         for p in range(n):
@@ -213,7 +237,15 @@ def step(lam, g, acc, k, eta, optimizer, out, acc_out):
             v = 0.999 * acc[1, p] + 0.001 * gp * gp
             acc_out[0, p] = m
             acc_out[1, p] = v
-            out[p] = lam[p] + eta * (m / c1) / (math.sqrt(v / c2) + 1e-8)
+            out[p] = lam[p] + unit[p] * eta * (m / c1) / (math.sqrt(v / c2) + 1e-8)
+        return
+    scale = eta / math.sqrt(k)
+    tau = 1.0 if optimizer == STAN else 1e-300
+    for p in range(n):
+        gp = g[p]
+        s = gp * gp if k == 1 else 0.1 * gp * gp + 0.9 * acc[0, p]
+        acc_out[0, p] = s
+        out[p] = lam[p] + unit[p] * scale * gp / (tau + math.sqrt(s))
 
 
 @kernel

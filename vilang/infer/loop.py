@@ -20,7 +20,7 @@ import numpy as np
 
 from vilang.infer.core import (TAG_DRAW, TAG_ELBO, TAG_GQ, TAG_STEP, add_draw_gradient,
                                add_entropy_gradient, bad_coordinates, draw_point, entropy, fill_normal,
-                               seed_int, state_ok, step, stream_key)
+                               seed_int, state_ok, step, step_scales, stream_key)
 from vilang.infer.stopping import converged, window_size, window_test
 from vilang.runtime.jit import kernel
 
@@ -32,8 +32,8 @@ from vilang.infer._standin import log_density, log_density_grad, write_array
 K, NB, IN_BLOCK, STOP, CONSEC, SKIPPED, DROPPED, SITE, BAD_KIND = range(9)
 N_IST = 9
 # float state `fst`
-ETA_SCALE, DRIFT, NOISE, ELBO_SUM = range(4)
-N_FST = 4
+ETA_SCALE, DRIFT, NOISE, CHI2, ELBO_SUM = range(5)
+N_FST = 5
 # integer configuration `cfg_i`
 C_FAMILY, C_OPTIMIZER, C_GRAD_SAMPLES, C_MAX_ITER, C_BLOCK, C_MIN_WINDOW, C_MAX_CONSEC, \
     C_SEED, C_CHECK = range(9)
@@ -77,9 +77,11 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, data, tdata, cfg_i, cfg_f,
     g = np.empty(d)
     gl = np.empty(n)
     new = np.empty(n)
+    unit = np.empty(n)
     acc_new = np.empty_like(acc)
     err = np.zeros(2, np.int64)
     rng = np.zeros(1, np.uint64)
+    on = n_steps >= 0          # a run-time True: a literal would compile the kernel again
     for _ in range(n_steps):
         if ist[STOP] != RUNNING:
             return
@@ -97,7 +99,7 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, data, tdata, cfg_i, cfg_f,
             fill_normal(rng, eta)
             draw_point(lam, d, family, eta, zeta)
             err[0] = 0
-            lp = log_density_grad(zeta, data, tdata, True, True, g, err)
+            lp = log_density_grad(zeta, data, tdata, on, on, g, err)
             kind = 0
             if err[0] != 0:
                 kind = BAD_DOMAIN
@@ -124,8 +126,9 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, data, tdata, cfg_i, cfg_f,
             for p in range(n):
                 gl[p] /= m
             add_entropy_gradient(lam, d, family, gl)
-            step(lam, gl, acc, k, cfg_f[C_ETA] * fst[ETA_SCALE], cfg_i[C_OPTIMIZER], new,
-                 acc_new)
+            step_scales(lam, d, family, cfg_i[C_OPTIMIZER], unit)
+            step(lam, gl, acc, k, cfg_f[C_ETA] * fst[ETA_SCALE], cfg_i[C_OPTIMIZER], unit,
+                 new, acc_new)
             ok = state_ok(new, d, family)
             if not ok:
                 ist[BAD_KIND] = BAD_STATE
@@ -158,10 +161,11 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, data, tdata, cfg_i, cfg_f,
             ist[IN_BLOCK] = 0
             w = window_size(ist[NB], cfg_i[C_MIN_WINDOW])
             if cfg_i[C_CHECK] != 0 and w > 0:
-                drift, noise = window_test(blocks, ist[NB], w, d, family, new)
+                drift, noise, chi2 = window_test(blocks, ist[NB], w, d, family, new)
                 fst[DRIFT] = drift
                 fst[NOISE] = noise
-                if converged(drift, noise, cfg_f[C_TOL]):
+                fst[CHI2] = chi2
+                if converged(drift, noise, chi2, cfg_f[C_TOL]):
                     ist[STOP] = CONVERGED
                     return
 
@@ -176,6 +180,8 @@ def elbo(lam, d, family, n, seed, index, data, tdata):
     err = np.zeros(2, np.int64)
     rng = np.zeros(1, np.uint64)
     rng[0] = stream_key(seed, TAG_ELBO, index)
+    on = n >= 0                # run-time booleans: literals would compile the kernel again
+    off = not on
     total = 0.0
     good = 0
     dropped = 0
@@ -184,7 +190,7 @@ def elbo(lam, d, family, n, seed, index, data, tdata):
         fill_normal(rng, eta)
         draw_point(lam, d, family, eta, zeta)
         err[0] = 0
-        lp = log_density(zeta, data, tdata, False, True, err)
+        lp = log_density(zeta, data, tdata, off, on, err)
         if err[0] != 0 or not math.isfinite(lp):
             dropped += 1
             site = err[0]
@@ -207,6 +213,8 @@ def draws(lam, d, family, seed, start, stop, max_tries, data, tdata, out, log_p,
     err = np.zeros(2, np.int64)
     rng = np.zeros(1, np.uint64)
     status[2] = -1
+    on = stop >= start         # run-time booleans: literals would compile the kernels again
+    off = not on
     for j in range(start, stop):
         done = False
         for attempt in range(max_tries):
@@ -214,14 +222,14 @@ def draws(lam, d, family, seed, start, stop, max_tries, data, tdata, out, log_p,
             fill_normal(rng, eta)
             draw_point(lam, d, family, eta, zeta)
             err[0] = 0
-            write_array(zeta, data, tdata, True, True,
+            write_array(zeta, data, tdata, on, on,
                         seed_int(seed, TAG_GQ, j * max_tries + attempt), out[j], err)
             if err[0] != 0 or has_nan(out[j]):
                 status[0] += 1
                 status[1] = err[0]
                 continue
             err[0] = 0
-            lp = log_density(zeta, data, tdata, False, True, err)
+            lp = log_density(zeta, data, tdata, off, on, err)
             log_p[j] = lp if err[0] == 0 and not math.isnan(lp) else -np.inf
             s = 0.0
             for i in range(d):

@@ -11,10 +11,15 @@ parameters themselves, on their own scale:
 * each parameter's change between the window means, |mean_B - mean_A|, is measured on its
   natural scale: a location mu_i in units of q's sd of coordinate i, a log-sd omega_i as it
   is (0.05 is a 5 % change of the sd), an entry of a Cholesky factor in units of its row's sd;
-* the Monte Carlo error of each window mean is estimated from the spread of its block means;
-* the fit has settled when the largest change is below `tol` and the largest Monte Carlo
-  error below tol / 2: the parameters no longer drift, and the average of window B (the
-  reported result: Polyak-Ruppert averaging) is known to within a small fraction of a sd.
+* the Monte Carlo error of each window mean is estimated from the spread of the means of
+  four batches of its blocks;
+* the fit has settled when (1) the largest change is below `tol`, (2) the largest Monte Carlo
+  error is below tol / 2, and (3) the changes are what Monte Carlo noise alone would give:
+  the mean over parameters of (change / its standard error)^2 is below 3 (about 1 for
+  iterates that only fluctuate; a run whose step size is too small to show noise, but which
+  still drifts slowly, fails this test however small its change per window).  Then the
+  average of window B (the reported result: Polyak-Ruppert averaging) is known to within a
+  small fraction of a sd.
 
 The windows grow with the run, so a slow drift cannot hide inside a short window.
 """
@@ -38,38 +43,57 @@ def window_size(nb, min_window):
 
 
 @kernel
+def window_mean_var(blocks, lo, hi, mean, var):
+    """mean[p] = mean of blocks[lo:hi, p]; var[p] = the squared standard error of that mean,
+    from BATCHES batch means (batches grow with the window, so they outlast the iterates'
+    autocorrelation)."""
+    n = mean.shape[0]
+    w = hi - lo
+    nbatch = min(BATCHES, w)
+    mean[:] = 0.0
+    for b in range(lo, hi):
+        for p in range(n):
+            mean[p] += blocks[b, p]
+    for p in range(n):
+        mean[p] /= w
+    var[:] = 0.0
+    batch = np.zeros(n)
+    for j in range(nbatch):
+        b0 = lo + (j * w) // nbatch
+        b1 = lo + ((j + 1) * w) // nbatch
+        batch[:] = 0.0
+        for b in range(b0, b1):
+            for p in range(n):
+                batch[p] += blocks[b, p]
+        for p in range(n):
+            x = batch[p] / (b1 - b0) - mean[p]
+            var[p] += x * x
+    for p in range(n):
+        var[p] /= max(nbatch - 1, 1) * nbatch
+
+
+BATCHES = 4
+
+
+@kernel
 def window_test(blocks, nb, w, d, family, mean_out):
     """Compare windows A = blocks[nb-2w : nb-w] and B = blocks[nb-w : nb].
 
     Writes the mean of window B into `mean_out`; returns (largest change, largest Monte Carlo
-    error), both in the scale-free units described in the module docstring."""
+    error), both in the scale-free units described in the module docstring, and the mean over
+    parameters of (change / its standard error)^2, about 1 when the iterates only fluctuate
+    and large while they still drift."""
     n = mean_out.shape[0]
-    mean_a = np.zeros(n)
-    var_a = np.zeros(n)
-    var_b = np.zeros(n)
-    mean_out[:] = 0.0
-    for b in range(nb - 2 * w, nb - w):
-        for p in range(n):
-            mean_a[p] += blocks[b, p]
-    for b in range(nb - w, nb):
-        for p in range(n):
-            mean_out[p] += blocks[b, p]
-    for p in range(n):
-        mean_a[p] /= w
-        mean_out[p] /= w
-    for b in range(nb - 2 * w, nb - w):
-        for p in range(n):
-            x = blocks[b, p] - mean_a[p]
-            var_a[p] += x * x
-    for b in range(nb - w, nb):
-        for p in range(n):
-            x = blocks[b, p] - mean_out[p]
-            var_b[p] += x * x
-    denom = max(w - 1, 1) * w
+    mean_a = np.empty(n)
+    var_a = np.empty(n)
+    var_b = np.empty(n)
+    window_mean_var(blocks, nb - 2 * w, nb - w, mean_a, var_a)
+    window_mean_var(blocks, nb - w, nb, mean_out, var_b)
     sd = np.empty(d)
     row_scales(mean_out, d, family, sd)
     drift = 0.0
     noise = 0.0
+    chi2 = 0.0
     for p in range(n):
         if p < d:
             scale = sd[p]
@@ -77,10 +101,13 @@ def window_test(blocks, nb, w, d, family, mean_out):
             scale = 1.0
         else:
             scale = sd[row_of(p - d)]
-        se = math.sqrt(max(var_a[p], var_b[p]) / denom)
-        drift = max(drift, abs(mean_out[p] - mean_a[p]) / scale)
+        se = math.sqrt(max(var_a[p], var_b[p]))
+        change = abs(mean_out[p] - mean_a[p])
+        drift = max(drift, change / scale)
         noise = max(noise, se / scale)
-    return drift, noise
+        z = change / max(se * math.sqrt(2.0), 1e-300)
+        chi2 += min(z * z, 1e6)
+    return drift, noise, chi2 / n
 
 
 @kernel
@@ -95,5 +122,8 @@ def row_of(q):
 
 
 @kernel
-def converged(drift, noise, tol):
-    return drift < tol and noise < 0.5 * tol
+def converged(drift, noise, chi2, tol):
+    return drift < tol and noise < 0.5 * tol and chi2 < STATIONARY_CHI2
+
+
+STATIONARY_CHI2 = 3.0

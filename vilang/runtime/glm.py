@@ -34,7 +34,7 @@ from numba import types
 from numba.extending import overload
 
 from .jit import kernel
-from .multivariate import (LOG_2PI, _all_finite, _all_finite_any, _at, _digamma, _gi,
+from .multivariate import (LOG_2PI, _all_finite, _all_finite_any, _as1d, _at, _digamma,
                            _inv_logit, _is_ordered, _is_vec, _like, _log1p_exp, _nobs,
                            _ord_term, _register, _vlen)
 
@@ -48,17 +48,6 @@ def _ov_xv(x, n, k):
     if x.ndim == 2:
         return lambda x, n, k: x[n, k]
     return lambda x, n, k: x[k]
-
-
-def _gix(x, n):
-    """Row of the d_x buffer that observation n accumulates into."""
-
-
-@overload(_gix)
-def _ov_gix(x, n):
-    if x.ndim == 2:
-        return lambda x, n: n
-    return lambda x, n: 0
 
 
 def _kx(x):
@@ -83,18 +72,6 @@ def _ov_nx(x):
     return lambda x: -1
 
 
-def _dx_buf(x, N, want):
-    """The d_x accumulator: (N, K) for a matrix (or (0, K) when not wanted), (1, K) for a
-    row vector."""
-
-
-@overload(_dx_buf)
-def _ov_dx_buf(x, N, want):
-    if x.ndim == 2:
-        return lambda x, N, want: np.zeros((N if want else 0, x.shape[1]))
-    return lambda x, N, want: np.zeros((1, x.shape[0]))
-
-
 def _xlike(x, buf):
     """d_x in the shape of x."""
 
@@ -104,6 +81,41 @@ def _ov_xlike(x, buf):
     if x.ndim == 2:
         return lambda x, buf: buf
     return lambda x, buf: buf[0]
+
+
+def _st(v):
+    """Stride of the per-observation index of v: 1 for a vector, 0 for a broadcast scalar."""
+
+
+@overload(_st)
+def _ov_st(v):
+    if isinstance(v, types.Array):
+        return lambda v: np.int64(1)
+    return lambda v: np.int64(0)
+
+
+def _stx(x):
+    """1 for a matrix x (row n for observation n), 0 for a shared row vector."""
+
+
+@overload(_stx)
+def _ov_stx(x):
+    if x.ndim == 2:
+        return lambda x: np.int64(1)
+    return lambda x: np.int64(0)
+
+
+@kernel
+def _nobs_core(nyv, sy, X, sx):
+    """Number of observations for the cores' normalised arguments."""
+    if sx == 1:
+        return X.shape[0]
+    return nyv if sy == 1 else 1
+
+
+@kernel
+def _dx_core(N, K, sx, want_dx):
+    return np.zeros(((N if sx == 1 else 1) if want_dx else (0 if sx == 1 else 1), K))
 
 
 @kernel
@@ -135,59 +147,69 @@ def _glm_sizes(y, x, alpha, beta, p_alpha, p_beta):
 # normal_id_glm(y | x, alpha, beta, sigma)
 # =============================================================================================
 
-@kernel(inline="always")
-def _normal_id_glm_core(y, x, alpha, beta, sigma, grad, want_dx):
-    N = _glm_n(y, x)
+@kernel
+def _normal_id_glm_core(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx):
+    """Every GLM core takes its arguments normalised by the public wrappers: scalars as
+    1-element arrays with stride 0 (vectors stride 1), x as a 2-D array with stride 0 for a
+    shared row vector; `grad`/`want_dx` are non-literal, so one compiled core serves every
+    argument form."""
+    N = _nobs_core(yv.shape[0], sy, X, sx)
     K = beta.shape[0]
-    dy = np.zeros(_vlen(y) if grad else 0)
-    dx = _dx_buf(x, N, grad and want_dx)
-    da = np.zeros(_vlen(alpha) if grad else 0)
+    dy = np.zeros(yv.shape[0] if grad else 0)
+    dx = _dx_core(N, K, sx, grad and want_dx)
+    da = np.zeros(av.shape[0] if grad else 0)
     db = np.zeros(K if grad else 0)
-    ds = np.zeros(_vlen(sigma) if grad else 0)
+    ds = np.zeros(sv.shape[0] if grad else 0)
     quad = 0.0
     slog = 0.0
     for n in range(N):
-        eta = _at(alpha, n)
+        ix = n * sx
+        eta = av[n * sa]
         for k in range(K):
-            eta += _xv(x, n, k) * beta[k]
-        s = _at(sigma, n)
+            eta += X[ix, k] * beta[k]
+        s = sv[n * ss]
         inv = 1.0 / s
-        z = (_at(y, n) - eta) * inv
+        z = (yv[n * sy] - eta) * inv
         quad += z * z
-        if _is_vec(sigma):
+        if ss == 1:
             slog += math.log(s)
         if grad:
             g = z * inv
-            dy[_gi(y, n)] -= g
-            da[_gi(alpha, n)] += g
+            dy[n * sy] -= g
+            da[n * sa] += g
             for k in range(K):
-                db[k] += g * _xv(x, n, k)
+                db[k] += g * X[ix, k]
             if want_dx:
-                ix = _gix(x, n)
                 for k in range(K):
                     dx[ix, k] += g * beta[k]
-            ds[_gi(sigma, n)] += (z * z - 1.0) * inv
-    if not _is_vec(sigma):
-        slog = N * math.log(_at(sigma, 0))
+            ds[n * ss] += (z * z - 1.0) * inv
+    if ss == 0 and N > 0:
+        slog = N * math.log(sv[0])
     return -0.5 * LOG_2PI * N, -slog, -0.5 * quad, dy, dx, da, db, ds
 
 
 @kernel
 def normal_id_glm_lpdf(y, x, alpha, beta, sigma):
-    r = _normal_id_glm_core(y, x, alpha, beta, sigma, False, False)
+    r = _normal_id_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x), _as1d(alpha),
+                            _st(alpha), beta, _as1d(sigma), _st(sigma), np.bool_(False),
+                            np.bool_(False))
     return r[0] + r[1] + r[2]
 
 
 @kernel
 def normal_id_glm_lpdf_d(y, x, alpha, beta, sigma):
-    r = _normal_id_glm_core(y, x, alpha, beta, sigma, True, True)
+    r = _normal_id_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x), _as1d(alpha),
+                            _st(alpha), beta, _as1d(sigma), _st(sigma), np.bool_(True),
+                            np.bool_(True))
     return (r[0] + r[1] + r[2], _like(y, r[3]), _xlike(x, r[4]), _like(alpha, r[5]), r[6],
             _like(sigma, r[7]))
 
 
 @kernel
 def normal_id_glm_lpdf_d_nox(y, x, alpha, beta, sigma):
-    r = _normal_id_glm_core(y, x, alpha, beta, sigma, True, False)
+    r = _normal_id_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x), _as1d(alpha),
+                            _st(alpha), beta, _as1d(sigma), _st(sigma), np.bool_(True),
+                            np.bool_(False))
     return (r[0] + r[1] + r[2], _like(y, r[3]), _xlike(x, r[4]), _like(alpha, r[5]), r[6],
             _like(sigma, r[7]))
 
@@ -234,28 +256,28 @@ def normal_id_glm_check(y, x, alpha, beta, sigma):
 # bernoulli_logit_glm(y | x, alpha, beta)
 # =============================================================================================
 
-@kernel(inline="always")
-def _bernoulli_logit_glm_core(y, x, alpha, beta, grad, want_dx):
-    N = _glm_n(y, x)
+@kernel
+def _bernoulli_logit_glm_core(yv, sy, X, sx, av, sa, beta, grad, want_dx):
+    N = _nobs_core(yv.shape[0], sy, X, sx)
     K = beta.shape[0]
-    dx = _dx_buf(x, N, grad and want_dx)
-    da = np.zeros(_vlen(alpha) if grad else 0)
+    dx = _dx_core(N, K, sx, grad and want_dx)
+    da = np.zeros(av.shape[0] if grad else 0)
     db = np.zeros(K if grad else 0)
     lp = 0.0
     for n in range(N):
-        eta = _at(alpha, n)
+        ix = n * sx
+        eta = av[n * sa]
         for k in range(K):
-            eta += _xv(x, n, k) * beta[k]
-        sign = 2.0 * _at(y, n) - 1.0
+            eta += X[ix, k] * beta[k]
+        sign = 2.0 * yv[n * sy] - 1.0
         yt = sign * eta
         lp -= _log1p_exp(-yt)
         if grad:
             g = sign * _inv_logit(-yt)
-            da[_gi(alpha, n)] += g
+            da[n * sa] += g
             for k in range(K):
-                db[k] += g * _xv(x, n, k)
+                db[k] += g * X[ix, k]
             if want_dx:
-                ix = _gix(x, n)
                 for k in range(K):
                     dx[ix, k] += g * beta[k]
     return lp, dx, da, db
@@ -263,18 +285,24 @@ def _bernoulli_logit_glm_core(y, x, alpha, beta, grad, want_dx):
 
 @kernel
 def bernoulli_logit_glm_lpmf(y, x, alpha, beta):
-    return _bernoulli_logit_glm_core(y, x, alpha, beta, False, False)[0]
+    return _bernoulli_logit_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x),
+                                     _as1d(alpha), _st(alpha), beta, np.bool_(False),
+                                     np.bool_(False))[0]
 
 
 @kernel
 def bernoulli_logit_glm_lpmf_d(y, x, alpha, beta):
-    r = _bernoulli_logit_glm_core(y, x, alpha, beta, True, True)
+    r = _bernoulli_logit_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x),
+                                     _as1d(alpha), _st(alpha), beta, np.bool_(True),
+                                     np.bool_(True))
     return r[0], _xlike(x, r[1]), _like(alpha, r[2]), r[3]
 
 
 @kernel
 def bernoulli_logit_glm_lpmf_d_nox(y, x, alpha, beta):
-    r = _bernoulli_logit_glm_core(y, x, alpha, beta, True, False)
+    r = _bernoulli_logit_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x),
+                                     _as1d(alpha), _st(alpha), beta, np.bool_(True),
+                                     np.bool_(False))
     return r[0], _xlike(x, r[1]), _like(alpha, r[2]), r[3]
 
 
@@ -320,28 +348,28 @@ def bernoulli_logit_glm_rng(x, alpha, beta):
 # poisson_log_glm(y | x, alpha, beta)
 # =============================================================================================
 
-@kernel(inline="always")
-def _poisson_log_glm_core(y, x, alpha, beta, grad, want_dx):
-    N = _glm_n(y, x)
+@kernel
+def _poisson_log_glm_core(yv, sy, X, sx, av, sa, beta, grad, want_dx):
+    N = _nobs_core(yv.shape[0], sy, X, sx)
     K = beta.shape[0]
-    dx = _dx_buf(x, N, grad and want_dx)
-    da = np.zeros(_vlen(alpha) if grad else 0)
+    dx = _dx_core(N, K, sx, grad and want_dx)
+    da = np.zeros(av.shape[0] if grad else 0)
     db = np.zeros(K if grad else 0)
     lp = 0.0
     for n in range(N):
-        eta = _at(alpha, n)
+        ix = n * sx
+        eta = av[n * sa]
         for k in range(K):
-            eta += _xv(x, n, k) * beta[k]
-        yn = _at(y, n)
+            eta += X[ix, k] * beta[k]
+        yn = yv[n * sy]
         ee = math.exp(eta)
         lp += yn * eta - ee
         if grad:
             g = yn - ee
-            da[_gi(alpha, n)] += g
+            da[n * sa] += g
             for k in range(K):
-                db[k] += g * _xv(x, n, k)
+                db[k] += g * X[ix, k]
             if want_dx:
-                ix = _gix(x, n)
                 for k in range(K):
                     dx[ix, k] += g * beta[k]
     return lp, dx, da, db
@@ -360,19 +388,22 @@ def _lgamma_y1(y, N):
 
 @kernel
 def poisson_log_glm_lpmf(y, x, alpha, beta):
-    r = _poisson_log_glm_core(y, x, alpha, beta, False, False)
+    r = _poisson_log_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x), _as1d(alpha),
+                              _st(alpha), beta, np.bool_(False), np.bool_(False))
     return r[0] - _lgamma_y1(y, _glm_n(y, x))
 
 
 @kernel
 def poisson_log_glm_lpmf_d(y, x, alpha, beta):
-    r = _poisson_log_glm_core(y, x, alpha, beta, True, True)
+    r = _poisson_log_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x), _as1d(alpha),
+                              _st(alpha), beta, np.bool_(True), np.bool_(True))
     return r[0] - _lgamma_y1(y, _glm_n(y, x)), _xlike(x, r[1]), _like(alpha, r[2]), r[3]
 
 
 @kernel
 def poisson_log_glm_lpmf_d_nox(y, x, alpha, beta):
-    r = _poisson_log_glm_core(y, x, alpha, beta, True, False)
+    r = _poisson_log_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x), _as1d(alpha),
+                              _st(alpha), beta, np.bool_(True), np.bool_(False))
     return r[0] - _lgamma_y1(y, _glm_n(y, x)), _xlike(x, r[1]), _like(alpha, r[2]), r[3]
 
 
@@ -411,26 +442,27 @@ def poisson_log_glm_check(y, x, alpha, beta):
 # neg_binomial_2_log_glm(y | x, alpha, beta, phi)
 # =============================================================================================
 
-@kernel(inline="always")
-def _nb2_glm_core(y, x, alpha, beta, phi, grad, want_dx):
+@kernel
+def _nb2_glm_core(yv, sy, X, sx, av, sa, beta, pv, sp, grad, want_dx):
     """Terms in Stan Math's grouping: (-lgamma(y+1), precision terms, -(y+phi) log(phi+e^eta),
     y eta) and gradients."""
-    N = _glm_n(y, x)
+    N = _nobs_core(yv.shape[0], sy, X, sx)
     K = beta.shape[0]
-    dx = _dx_buf(x, N, grad and want_dx)
-    da = np.zeros(_vlen(alpha) if grad else 0)
+    dx = _dx_core(N, K, sx, grad and want_dx)
+    da = np.zeros(av.shape[0] if grad else 0)
     db = np.zeros(K if grad else 0)
-    dp = np.zeros(_vlen(phi) if grad else 0)
+    dp = np.zeros(pv.shape[0] if grad else 0)
     t_const = 0.0
     t_prec = 0.0
     t_mid = 0.0
     t_lin = 0.0
     for n in range(N):
-        eta = _at(alpha, n)
+        ix = n * sx
+        eta = av[n * sa]
         for k in range(K):
-            eta += _xv(x, n, k) * beta[k]
-        yn = float(_at(y, n))
-        ph = _at(phi, n)
+            eta += X[ix, k] * beta[k]
+        yn = float(yv[n * sy])
+        ph = pv[n * sp]
         lph = math.log(ph)
         # log(phi + exp(eta))
         lse = eta + _log1p_exp(lph - eta) if eta > lph else lph + _log1p_exp(eta - lph)
@@ -441,41 +473,44 @@ def _nb2_glm_core(y, x, alpha, beta, phi, grad, want_dx):
         t_lin += yn * eta
         if grad:
             g = yn - ypp * math.exp(eta - lse)
-            da[_gi(alpha, n)] += g
+            da[n * sa] += g
             for k in range(K):
-                db[k] += g * _xv(x, n, k)
+                db[k] += g * X[ix, k]
             if want_dx:
-                ix = _gix(x, n)
                 for k in range(K):
                     dx[ix, k] += g * beta[k]
-            dp[_gi(phi, n)] += (1.0 - ypp * math.exp(-lse) + lph - lse + _digamma(ypp)
+            dp[n * sp] += (1.0 - ypp * math.exp(-lse) + lph - lse + _digamma(ypp)
                                 - _digamma(ph))
     return t_const, t_prec, t_mid, t_lin, dx, da, db, dp
 
 
 @kernel
 def neg_binomial_2_log_glm_lpmf(y, x, alpha, beta, phi):
-    r = _nb2_glm_core(y, x, alpha, beta, phi, False, False)
+    r = _nb2_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x), _as1d(alpha), _st(alpha),
+                      beta, _as1d(phi), _st(phi), np.bool_(False), np.bool_(False))
     return r[0] + r[1] + r[2] + r[3]
 
 
 @kernel
 def neg_binomial_2_log_glm_lpmf_d(y, x, alpha, beta, phi):
-    r = _nb2_glm_core(y, x, alpha, beta, phi, True, True)
+    r = _nb2_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x), _as1d(alpha), _st(alpha),
+                      beta, _as1d(phi), _st(phi), np.bool_(True), np.bool_(True))
     return (r[0] + r[1] + r[2] + r[3], _xlike(x, r[4]), _like(alpha, r[5]), r[6],
             _like(phi, r[7]))
 
 
 @kernel
 def neg_binomial_2_log_glm_lpmf_d_nox(y, x, alpha, beta, phi):
-    r = _nb2_glm_core(y, x, alpha, beta, phi, True, False)
+    r = _nb2_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x), _as1d(alpha), _st(alpha),
+                      beta, _as1d(phi), _st(phi), np.bool_(True), np.bool_(False))
     return (r[0] + r[1] + r[2] + r[3], _xlike(x, r[4]), _like(alpha, r[5]), r[6],
             _like(phi, r[7]))
 
 
 @kernel
 def neg_binomial_2_log_glm_dropped(y, x, alpha, beta, phi, a_y, a_x, a_alpha, a_beta, a_phi):
-    r = _nb2_glm_core(y, x, alpha, beta, phi, False, False)
+    r = _nb2_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x), _as1d(alpha), _st(alpha),
+                      beta, _as1d(phi), _st(phi), np.bool_(False), np.bool_(False))
     lin = a_x or a_alpha or a_beta
     if not (lin or a_phi):
         return r[0] + r[1] + r[2] + r[3]
@@ -514,22 +549,23 @@ def neg_binomial_2_log_glm_check(y, x, alpha, beta, phi):
 # categorical_logit_glm(y | x, alpha, beta): alpha a C-vector, beta a K x C matrix
 # =============================================================================================
 
-@kernel(inline="always")
-def _categorical_logit_glm_core(y, x, alpha, beta, grad, want_dx):
-    N = _glm_n(y, x)
+@kernel
+def _categorical_logit_glm_core(yv, sy, X, sx, alpha, beta, grad, want_dx):
+    N = _nobs_core(yv.shape[0], sy, X, sx)
     K = beta.shape[0]
     C = beta.shape[1]
-    dx = _dx_buf(x, N, grad and want_dx)
+    dx = _dx_core(N, K, sx, grad and want_dx)
     da = np.zeros(C if grad else 0)
     db = np.zeros((K if grad else 0, C))
     eta = np.empty(C)
     g = np.empty(C)
     lp = 0.0
     for n in range(N):
+        ix = n * sx
         for c in range(C):
             eta[c] = alpha[c]
         for k in range(K):
-            xk = _xv(x, n, k)
+            xk = X[ix, k]
             for c in range(C):
                 eta[c] += xk * beta[k, c]
         m = -np.inf
@@ -539,7 +575,7 @@ def _categorical_logit_glm_core(y, x, alpha, beta, grad, want_dx):
         for c in range(C):
             s += math.exp(eta[c] - m)
         lse = m + math.log(s)
-        yn = _at(y, n) - 1
+        yn = yv[n * sy] - 1
         lp += eta[yn] - lse
         if grad:
             for c in range(C):
@@ -548,11 +584,10 @@ def _categorical_logit_glm_core(y, x, alpha, beta, grad, want_dx):
             for c in range(C):
                 da[c] += g[c]
             for k in range(K):
-                xk = _xv(x, n, k)
+                xk = X[ix, k]
                 for c in range(C):
                     db[k, c] += xk * g[c]
             if want_dx:
-                ix = _gix(x, n)
                 for k in range(K):
                     t = 0.0
                     for c in range(C):
@@ -563,18 +598,21 @@ def _categorical_logit_glm_core(y, x, alpha, beta, grad, want_dx):
 
 @kernel
 def categorical_logit_glm_lpmf(y, x, alpha, beta):
-    return _categorical_logit_glm_core(y, x, alpha, beta, False, False)[0]
+    return _categorical_logit_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x), alpha,
+                                       beta, np.bool_(False), np.bool_(False))[0]
 
 
 @kernel
 def categorical_logit_glm_lpmf_d(y, x, alpha, beta):
-    r = _categorical_logit_glm_core(y, x, alpha, beta, True, True)
+    r = _categorical_logit_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x), alpha,
+                                       beta, np.bool_(True), np.bool_(True))
     return r[0], _xlike(x, r[1]), r[2], r[3]
 
 
 @kernel
 def categorical_logit_glm_lpmf_d_nox(y, x, alpha, beta):
-    r = _categorical_logit_glm_core(y, x, alpha, beta, True, False)
+    r = _categorical_logit_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x), alpha,
+                                       beta, np.bool_(True), np.bool_(False))
     return r[0], _xlike(x, r[1]), r[2], r[3]
 
 
@@ -613,29 +651,29 @@ def categorical_logit_glm_check(y, x, alpha, beta):
 # ordered_logistic_glm(y | x, beta, cuts)
 # =============================================================================================
 
-@kernel(inline="always")
-def _ordered_logistic_glm_core(y, x, beta, cuts, grad, want_dx):
-    N = _glm_n(y, x)
+@kernel
+def _ordered_logistic_glm_core(yv, sy, X, sx, beta, cuts, grad, want_dx):
+    N = _nobs_core(yv.shape[0], sy, X, sx)
     K = beta.shape[0]
     C = np.atleast_2d(cuts)
     Km1 = cuts.shape[0]
-    dx = _dx_buf(x, N, grad and want_dx)
+    dx = _dx_core(N, K, sx, grad and want_dx)
     db = np.zeros(K if grad else 0)
     dc = np.zeros(Km1 if grad else 0)
     lp = 0.0
     for n in range(N):
+        ix = n * sx
         eta = 0.0
         for k in range(K):
-            eta += _xv(x, n, k) * beta[k]
-        yn = _at(y, n)
-        r = _ord_term(yn, eta, C, 0, False)
+            eta += X[ix, k] * beta[k]
+        yn = yv[n * sy]
+        r = _ord_term(yn, eta, C, np.int64(0), np.bool_(False))
         lp += r[0]
         if grad:
             g = r[1]
             for k in range(K):
-                db[k] += g * _xv(x, n, k)
+                db[k] += g * X[ix, k]
             if want_dx:
-                ix = _gix(x, n)
                 for k in range(K):
                     dx[ix, k] += g * beta[k]
             if yn >= 2:
@@ -647,18 +685,21 @@ def _ordered_logistic_glm_core(y, x, beta, cuts, grad, want_dx):
 
 @kernel
 def ordered_logistic_glm_lpmf(y, x, beta, cuts):
-    return _ordered_logistic_glm_core(y, x, beta, cuts, False, False)[0]
+    return _ordered_logistic_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x), beta, cuts,
+                                      np.bool_(False), np.bool_(False))[0]
 
 
 @kernel
 def ordered_logistic_glm_lpmf_d(y, x, beta, cuts):
-    r = _ordered_logistic_glm_core(y, x, beta, cuts, True, True)
+    r = _ordered_logistic_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x), beta, cuts,
+                                      np.bool_(True), np.bool_(True))
     return r[0], _xlike(x, r[1]), r[2], r[3]
 
 
 @kernel
 def ordered_logistic_glm_lpmf_d_nox(y, x, beta, cuts):
-    r = _ordered_logistic_glm_core(y, x, beta, cuts, True, False)
+    r = _ordered_logistic_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x), beta, cuts,
+                                      np.bool_(True), np.bool_(False))
     return r[0], _xlike(x, r[1]), r[2], r[3]
 
 

@@ -70,6 +70,17 @@ def _ov_iv(y):
     return lambda y: np.full(1, y)
 
 
+def _as1d(v):
+    """A scalar as a 1-element array; an array unchanged."""
+
+
+@overload(_as1d)
+def _ov_as1d(v):
+    if isinstance(v, types.Array):
+        return lambda v: v
+    return lambda v: np.full(1, v)
+
+
 def _at(v, n):
     """v[n] for a vector, v for a scalar (broadcast)."""
 
@@ -603,13 +614,13 @@ def seed(s):
 _COV, _CHOL, _PREC, _STUDENT = 0, 1, 2, 3
 
 
-@kernel(inline="always")
-def _mvn_core(y, mu, S, nu, mode, grad):
+@kernel
+def _mvn_core(Y, M, S, nu, mode, grad):
     """Terms (const, log-determinant, dof, quadratic) and gradients (dY, dM, dS, dnu) of the
     multivariate normal (mode 0 covariance, 1 Cholesky factor, 2 precision) and Student-t
-    (mode 3) log densities, summed over the vectors of y and mu."""
-    Y = np.atleast_2d(y)
-    M = np.atleast_2d(mu)
+    (mode 3) log densities, summed over the vectors (rows) of Y and M; a single row is
+    broadcast.  (Callers pass 2-D arrays and non-literal mode/grad so that one compiled core
+    serves every family and shape.)"""
     ny = Y.shape[0]
     nm = M.shape[0]
     K = Y.shape[1]
@@ -706,6 +717,33 @@ def _mvn_core(y, mu, S, nu, mode, grad):
 
 
 @kernel
+def _mvn_dropped(Y, M, S, nu, mode, with_ld, with_dof):
+    """The constant, and optionally the log-determinant and degrees-of-freedom terms of
+    `_mvn_core`, without the quadratic forms."""
+    N = max(Y.shape[0], M.shape[0])
+    if Y.shape[0] == 0 or M.shape[0] == 0:
+        N = 0
+    K = Y.shape[1]
+    if mode == _STUDENT and math.isinf(nu):
+        mode = _COV
+    if N == 0 or K == 0:
+        return 0.0
+    d = -0.5 * N * K * (LOG_PI if mode == _STUDENT else LOG_2PI)
+    if with_ld:
+        if mode == _CHOL:
+            sld = _sum_log_diag(S)
+        else:
+            L, ok = _chol(S)
+            if not ok:
+                return -np.inf
+            sld = _sum_log_diag(L)
+        d += N * sld if mode == _PREC else -N * sld
+    if with_dof and mode == _STUDENT:
+        d += N * (math.lgamma(0.5 * (nu + K)) - math.lgamma(0.5 * nu) - 0.5 * K * math.log(nu))
+    return d
+
+
+@kernel
 def _mvn_sizes(y, mu, S):
     """0, or the position (2 or 3) of the argument whose size is inconsistent."""
     Y = np.atleast_2d(y)
@@ -723,25 +761,24 @@ def _mvn_sizes(y, mu, S):
 
 @kernel
 def multi_normal_lpdf(y, mu, Sigma):
-    r = _mvn_core(y, mu, Sigma, 0.0, _COV, False)
+    r = _mvn_core(np.atleast_2d(y), np.atleast_2d(mu), Sigma, 0.0, np.int64(_COV),
+                  np.bool_(False))
     return r[0] + r[1] + r[3]
 
 
 @kernel
 def multi_normal_lpdf_d(y, mu, Sigma):
-    r = _mvn_core(y, mu, Sigma, 0.0, _COV, True)
+    r = _mvn_core(np.atleast_2d(y), np.atleast_2d(mu), Sigma, 0.0, np.int64(_COV),
+                  np.bool_(True))
     return r[0] + r[1] + r[3], r[4].reshape(y.shape), r[5].reshape(mu.shape), r[6]
 
 
 @kernel
 def multi_normal_dropped(y, mu, Sigma, a_y, a_mu, a_Sigma):
-    r = _mvn_core(y, mu, Sigma, 0.0, _COV, False)
-    d = r[0]
-    if not a_Sigma:
-        d += r[1]
     if not (a_y or a_mu or a_Sigma):
-        d += r[3]
-    return d
+        return multi_normal_lpdf(y, mu, Sigma)
+    return _mvn_dropped(np.atleast_2d(y), np.atleast_2d(mu), Sigma, 0.0, np.int64(_COV),
+                        np.bool_(not a_Sigma), np.bool_(False))
 
 
 @kernel
@@ -785,25 +822,24 @@ def multi_normal_rng(mu, Sigma):
 
 @kernel
 def multi_normal_cholesky_lpdf(y, mu, L):
-    r = _mvn_core(y, mu, L, 0.0, _CHOL, False)
+    r = _mvn_core(np.atleast_2d(y), np.atleast_2d(mu), L, 0.0, np.int64(_CHOL),
+                  np.bool_(False))
     return r[0] + r[1] + r[3]
 
 
 @kernel
 def multi_normal_cholesky_lpdf_d(y, mu, L):
-    r = _mvn_core(y, mu, L, 0.0, _CHOL, True)
+    r = _mvn_core(np.atleast_2d(y), np.atleast_2d(mu), L, 0.0, np.int64(_CHOL),
+                  np.bool_(True))
     return r[0] + r[1] + r[3], r[4].reshape(y.shape), r[5].reshape(mu.shape), r[6]
 
 
 @kernel
 def multi_normal_cholesky_dropped(y, mu, L, a_y, a_mu, a_L):
-    r = _mvn_core(y, mu, L, 0.0, _CHOL, False)
-    d = r[0]
-    if not a_L:
-        d += r[1]
     if not (a_y or a_mu or a_L):
-        d += r[3]
-    return d
+        return multi_normal_cholesky_lpdf(y, mu, L)
+    return _mvn_dropped(np.atleast_2d(y), np.atleast_2d(mu), L, 0.0, np.int64(_CHOL),
+                        np.bool_(not a_L), np.bool_(False))
 
 
 @kernel
@@ -827,25 +863,24 @@ def multi_normal_cholesky_rng(mu, L):
 
 @kernel
 def multi_normal_prec_lpdf(y, mu, Omega):
-    r = _mvn_core(y, mu, Omega, 0.0, _PREC, False)
+    r = _mvn_core(np.atleast_2d(y), np.atleast_2d(mu), Omega, 0.0, np.int64(_PREC),
+                  np.bool_(False))
     return r[0] + r[1] + r[3]
 
 
 @kernel
 def multi_normal_prec_lpdf_d(y, mu, Omega):
-    r = _mvn_core(y, mu, Omega, 0.0, _PREC, True)
+    r = _mvn_core(np.atleast_2d(y), np.atleast_2d(mu), Omega, 0.0, np.int64(_PREC),
+                  np.bool_(True))
     return r[0] + r[1] + r[3], r[4].reshape(y.shape), r[5].reshape(mu.shape), r[6]
 
 
 @kernel
 def multi_normal_prec_dropped(y, mu, Omega, a_y, a_mu, a_Omega):
-    r = _mvn_core(y, mu, Omega, 0.0, _PREC, False)
-    d = r[0]
-    if not a_Omega:
-        d += r[1]
     if not (a_y or a_mu or a_Omega):
-        d += r[3]
-    return d
+        return multi_normal_prec_lpdf(y, mu, Omega)
+    return _mvn_dropped(np.atleast_2d(y), np.atleast_2d(mu), Omega, 0.0, np.int64(_PREC),
+                        np.bool_(not a_Omega), np.bool_(False))
 
 
 @kernel
@@ -884,13 +919,15 @@ def multi_normal_prec_rng(mu, Omega):
 
 @kernel
 def multi_student_t_lpdf(y, nu, mu, Sigma):
-    r = _mvn_core(y, mu, Sigma, nu, _STUDENT, False)
+    r = _mvn_core(np.atleast_2d(y), np.atleast_2d(mu), Sigma, nu, np.int64(_STUDENT),
+                  np.bool_(False))
     return r[0] + r[1] + r[2] + r[3]
 
 
 @kernel
 def multi_student_t_lpdf_d(y, nu, mu, Sigma):
-    r = _mvn_core(y, mu, Sigma, nu, _STUDENT, True)
+    r = _mvn_core(np.atleast_2d(y), np.atleast_2d(mu), Sigma, nu, np.int64(_STUDENT),
+                  np.bool_(True))
     return (r[0] + r[1] + r[2] + r[3], r[4].reshape(y.shape), r[7], r[5].reshape(mu.shape),
             r[6])
 
@@ -899,15 +936,10 @@ def multi_student_t_lpdf_d(y, nu, mu, Sigma):
 def multi_student_t_dropped(y, nu, mu, Sigma, a_y, a_nu, a_mu, a_Sigma):
     if math.isinf(nu):
         return 0.0  # Stan evaluates multi_normal without propto for nu = inf
-    r = _mvn_core(y, mu, Sigma, nu, _STUDENT, False)
-    d = r[0]
-    if not a_Sigma:
-        d += r[1]
-    if not a_nu:
-        d += r[2]
     if not (a_y or a_nu or a_mu or a_Sigma):
-        d += r[3]
-    return d
+        return multi_student_t_lpdf(y, nu, mu, Sigma)
+    return _mvn_dropped(np.atleast_2d(y), np.atleast_2d(mu), Sigma, nu, np.int64(_STUDENT),
+                        np.bool_(not a_Sigma), np.bool_(not a_nu))
 
 
 @kernel
@@ -950,7 +982,7 @@ def multi_student_t_rng(nu, mu, Sigma):
 # multi_gp_cholesky(y | L, w): rows of y (K x N) are independent N(0, L L^T / w_i)
 # =============================================================================================
 
-@kernel(inline="always")
+@kernel
 def _mgp_core(y, L, w, grad):
     K, N = y.shape
     dy = np.zeros((K if grad else 0, N))
@@ -990,26 +1022,29 @@ def _mgp_core(y, L, w, grad):
 
 @kernel
 def multi_gp_cholesky_lpdf(y, L, w):
-    r = _mgp_core(y, L, w, False)
+    r = _mgp_core(y, L, w, np.bool_(False))
     return r[0] + r[1] + r[2] + r[3]
 
 
 @kernel
 def multi_gp_cholesky_lpdf_d(y, L, w):
-    r = _mgp_core(y, L, w, True)
+    r = _mgp_core(y, L, w, np.bool_(True))
     return r[0] + r[1] + r[2] + r[3], r[4], r[5], r[6]
 
 
 @kernel
 def multi_gp_cholesky_dropped(y, L, w, a_y, a_L, a_w):
-    r = _mgp_core(y, L, w, False)
-    d = r[0]
-    if not a_L:
-        d += r[1]
-    if not a_w:
-        d += r[2]
     if not (a_y or a_L or a_w):
-        d += r[3]
+        return multi_gp_cholesky_lpdf(y, L, w)
+    K, N = y.shape
+    if K == 0:
+        return 0.0
+    d = -0.5 * LOG_2PI * K * N
+    if not a_L:
+        d -= K * _sum_log_diag(L)
+    if not a_w:
+        for i in range(K):
+            d += 0.5 * N * math.log(w[i])
     return d
 
 
@@ -1051,10 +1086,8 @@ def multi_gp_cholesky_rng(L, w):
 # dirichlet(theta | alpha)
 # =============================================================================================
 
-@kernel(inline="always")
-def _dirichlet_core(theta, alpha, grad):
-    T = np.atleast_2d(theta)
-    A = np.atleast_2d(alpha)
+@kernel
+def _dirichlet_core(T, A, grad):
     nt = T.shape[0]
     na = A.shape[0]
     K = T.shape[1]
@@ -1082,24 +1115,33 @@ def _dirichlet_core(theta, alpha, grad):
 
 @kernel
 def dirichlet_lpdf(theta, alpha):
-    r = _dirichlet_core(theta, alpha, False)
+    r = _dirichlet_core(np.atleast_2d(theta), np.atleast_2d(alpha), np.bool_(False))
     return r[0] + r[1]
 
 
 @kernel
 def dirichlet_lpdf_d(theta, alpha):
-    r = _dirichlet_core(theta, alpha, True)
+    r = _dirichlet_core(np.atleast_2d(theta), np.atleast_2d(alpha), np.bool_(True))
     return r[0] + r[1], r[2].reshape(theta.shape), r[3].reshape(alpha.shape)
 
 
 @kernel
 def dirichlet_dropped(theta, alpha, a_theta, a_alpha):
-    r = _dirichlet_core(theta, alpha, False)
-    d = 0.0
-    if not a_alpha:
-        d += r[0]
     if not (a_theta or a_alpha):
-        d += r[1]
+        return dirichlet_lpdf(theta, alpha)
+    if a_alpha:
+        return 0.0
+    T = np.atleast_2d(theta)
+    A = np.atleast_2d(alpha)
+    N = max(T.shape[0], A.shape[0])
+    d = 0.0
+    for n in range(N):
+        ia = n if A.shape[0] > 1 else 0
+        a0 = 0.0
+        for k in range(A.shape[1]):
+            a0 += A[ia, k]
+            d -= math.lgamma(A[ia, k])
+        d += math.lgamma(a0)
     return d
 
 
@@ -1148,7 +1190,7 @@ def dirichlet_rng(alpha):
 # dirichlet_multinomial(n | alpha)
 # =============================================================================================
 
-@kernel(inline="always")
+@kernel
 def _dirmult_core(n, alpha, grad):
     K = alpha.shape[0]
     da = np.zeros(K if grad else 0)
@@ -1177,22 +1219,30 @@ def _dirmult_core(n, alpha, grad):
 
 @kernel
 def dirichlet_multinomial_lpmf(n, alpha):
-    r = _dirmult_core(n, alpha, False)
+    r = _dirmult_core(n, alpha, np.bool_(False))
     return r[0] + r[1]
 
 
 @kernel
 def dirichlet_multinomial_lpmf_d(n, alpha):
-    r = _dirmult_core(n, alpha, True)
+    r = _dirmult_core(n, alpha, np.bool_(True))
     return r[0] + r[1], r[2]
 
 
 @kernel
 def dirichlet_multinomial_dropped(n, alpha, a_n, a_alpha):
-    r = _dirmult_core(n, alpha, False)
     if not a_alpha:
-        return r[0] + r[1]
-    return r[0]
+        return dirichlet_multinomial_lpmf(n, alpha)
+    Ntot = 0
+    for k in range(n.shape[0]):
+        Ntot += n[k]
+    if Ntot == 0:
+        return 0.0
+    c = math.log(Ntot)
+    for k in range(n.shape[0]):
+        if n[k] > 0:
+            c -= math.log(n[k])
+    return c
 
 
 @kernel
@@ -1488,7 +1538,7 @@ def _lkj_constant_deta(eta, K):
     return d
 
 
-@kernel(inline="always")
+@kernel
 def _lkj_corr_core(Omega, eta, grad):
     K = Omega.shape[0]
     dO = np.zeros((K if grad else 0, K if grad else 0))
@@ -1511,25 +1561,23 @@ def _lkj_corr_core(Omega, eta, grad):
 
 @kernel
 def lkj_corr_lpdf(Omega, eta):
-    r = _lkj_corr_core(Omega, eta, False)
+    r = _lkj_corr_core(Omega, eta, np.bool_(False))
     return r[0] + r[1]
 
 
 @kernel
 def lkj_corr_lpdf_d(Omega, eta):
-    r = _lkj_corr_core(Omega, eta, True)
+    r = _lkj_corr_core(Omega, eta, np.bool_(True))
     return r[0] + r[1], r[2], r[3]
 
 
 @kernel
 def lkj_corr_dropped(Omega, eta, a_Omega, a_eta):
-    r = _lkj_corr_core(Omega, eta, False)
-    d = 0.0
-    if not a_eta:
-        d += r[0]
     if not (a_Omega or a_eta):
-        d += r[1]
-    return d
+        return lkj_corr_lpdf(Omega, eta)
+    if a_eta or Omega.shape[0] == 0:
+        return 0.0
+    return _lkj_constant(eta, Omega.shape[0])
 
 
 @kernel
@@ -1590,7 +1638,7 @@ def lkj_corr_rng(K, eta):
     return out
 
 
-@kernel(inline="always")
+@kernel
 def _lkj_chol_core(L, eta, grad):
     K = L.shape[0]
     dL = np.zeros((K if grad else 0, K if grad else 0))
@@ -1614,25 +1662,23 @@ def _lkj_chol_core(L, eta, grad):
 
 @kernel
 def lkj_corr_cholesky_lpdf(L, eta):
-    r = _lkj_chol_core(L, eta, False)
+    r = _lkj_chol_core(L, eta, np.bool_(False))
     return r[0] + r[1]
 
 
 @kernel
 def lkj_corr_cholesky_lpdf_d(L, eta):
-    r = _lkj_chol_core(L, eta, True)
+    r = _lkj_chol_core(L, eta, np.bool_(True))
     return r[0] + r[1], r[2], r[3]
 
 
 @kernel
 def lkj_corr_cholesky_dropped(L, eta, a_L, a_eta):
-    r = _lkj_chol_core(L, eta, False)
-    d = 0.0
-    if not a_eta:
-        d += r[0]
     if not (a_L or a_eta):
-        d += r[1]
-    return d
+        return lkj_corr_cholesky_lpdf(L, eta)
+    if a_eta or L.shape[0] == 0:
+        return 0.0
+    return _lkj_constant(eta, L.shape[0])
 
 
 @kernel
@@ -1665,7 +1711,7 @@ def _frob_lsolve(LA, LB):
     return s
 
 
-@kernel(inline="always")
+@kernel
 def _wishart_core(W, nu, S, inverse, grad):
     """Wishart (inverse=False) or inverse Wishart (inverse=True) terms, in Stan's order:
     (-nu k/2 log 2, -lmgamma, +-nu/2 log|S|, trace term, log|W| term) and gradients."""
@@ -1714,19 +1760,19 @@ def _wishart_core(W, nu, S, inverse, grad):
 
 @kernel
 def wishart_lpdf(W, nu, Sigma):
-    r = _wishart_core(W, nu, Sigma, False, False)
+    r = _wishart_core(W, nu, Sigma, np.bool_(False), np.bool_(False))
     return r[0] + r[1] + r[2] + r[3] + r[4]
 
 
 @kernel
 def wishart_lpdf_d(W, nu, Sigma):
-    r = _wishart_core(W, nu, Sigma, False, True)
+    r = _wishart_core(W, nu, Sigma, np.bool_(False), np.bool_(True))
     return r[0] + r[1] + r[2] + r[3] + r[4], r[5], r[6], r[7]
 
 
 @kernel
 def wishart_dropped(W, nu, Sigma, a_W, a_nu, a_Sigma):
-    r = _wishart_core(W, nu, Sigma, False, False)
+    r = _wishart_core(W, nu, Sigma, np.bool_(False), np.bool_(False))
     d = 0.0
     if not a_nu:
         d += r[0] + r[1]
@@ -1786,19 +1832,19 @@ def wishart_cholesky_rng(nu, L_S):
 
 @kernel
 def inv_wishart_lpdf(W, nu, Sigma):
-    r = _wishart_core(W, nu, Sigma, True, False)
+    r = _wishart_core(W, nu, Sigma, np.bool_(True), np.bool_(False))
     return r[0] + r[1] + r[2] + r[3] + r[4]
 
 
 @kernel
 def inv_wishart_lpdf_d(W, nu, Sigma):
-    r = _wishart_core(W, nu, Sigma, True, True)
+    r = _wishart_core(W, nu, Sigma, np.bool_(True), np.bool_(True))
     return r[0] + r[1] + r[2] + r[3] + r[4], r[5], r[6], r[7]
 
 
 @kernel
 def inv_wishart_dropped(W, nu, Sigma, a_W, a_nu, a_Sigma):
-    r = _wishart_core(W, nu, Sigma, True, False)
+    r = _wishart_core(W, nu, Sigma, np.bool_(True), np.bool_(False))
     d = 0.0
     if not a_nu:
         d += r[1]
@@ -1829,7 +1875,7 @@ def inv_wishart_rng(nu, Sigma):
     return out
 
 
-@kernel(inline="always")
+@kernel
 def _wishart_chol_core(LW, nu, LS, grad):
     k = LW.shape[0]
     dLW = np.zeros((k if grad else 0, k if grad else 0))
@@ -1879,25 +1925,24 @@ def _wishart_chol_core(LW, nu, LS, grad):
 
 @kernel
 def wishart_cholesky_lpdf(L_W, nu, L_S):
-    r = _wishart_chol_core(L_W, nu, L_S, False)
+    r = _wishart_chol_core(L_W, nu, L_S, np.bool_(False))
     return r[0] + r[1]
 
 
 @kernel
 def wishart_cholesky_lpdf_d(L_W, nu, L_S):
-    r = _wishart_chol_core(L_W, nu, L_S, True)
+    r = _wishart_chol_core(L_W, nu, L_S, np.bool_(True))
     return r[0] + r[1], r[2], r[3], r[4]
 
 
 @kernel
 def wishart_cholesky_dropped(L_W, nu, L_S, a_L_W, a_nu, a_L_S):
-    r = _wishart_chol_core(L_W, nu, L_S, False)
-    d = 0.0
-    if not a_nu:
-        d += r[0]
     if not (a_L_W or a_nu or a_L_S):
-        d += r[1]
-    return d
+        return wishart_cholesky_lpdf(L_W, nu, L_S)
+    if a_nu:
+        return 0.0
+    k = L_W.shape[0]
+    return k * LOG_TWO * (1.0 - 0.5 * nu) - _lmgamma(k, 0.5 * nu)
 
 
 @kernel
@@ -1959,26 +2004,27 @@ def _ord_term(k, eta, C, ic, probit):
     return lp, da + db, -da, -db
 
 
-@kernel(inline="always")
-def _ord_core(y, eta, c, probit, grad):
-    yv = _iv(y)
-    C = np.atleast_2d(c)
+@kernel
+def _ord_core(yv, ev, e_vec, C, probit, grad):
+    """Sum over observations; yv (ints) and ev (locations, one entry when not e_vec) and the
+    rows of C broadcast when of size one."""
     ny = yv.shape[0]
-    ne = _nobs(eta)
+    ne = ev.shape[0] if e_vec else -1
     nc = C.shape[0]
     N = max(ny, max(ne, nc))
     if ny == 0 or ne == 0:
         N = 0
-    de = np.zeros(_vlen(eta) if grad else 0)
+    de = np.zeros(ev.shape[0] if grad else 0)
     dC = np.zeros((nc if grad else 0, C.shape[1]))
     lp = 0.0
     for n in range(N):
         ic = n if nc > 1 else 0
+        ie = n if e_vec else 0
         k = yv[n if ny > 1 else 0]
-        r = _ord_term(k, _at(eta, n), C, ic, probit)
+        r = _ord_term(k, ev[ie], C, ic, probit)
         lp += r[0]
         if grad:
-            de[_gi(eta, n)] += r[1]
+            de[ie] += r[1]
             if k >= 2:
                 dC[ic, k - 2] += r[2]
             if k <= C.shape[1]:
@@ -2015,12 +2061,14 @@ def _ord_check(y, eta, c, probit):
 
 @kernel
 def ordered_logistic_lpmf(k, eta, c):
-    return _ord_core(k, eta, c, False, False)[0]
+    return _ord_core(_iv(k), _as1d(eta), np.bool_(_is_vec(eta)), np.atleast_2d(c),
+                     np.bool_(False), np.bool_(False))[0]
 
 
 @kernel
 def ordered_logistic_lpmf_d(k, eta, c):
-    r = _ord_core(k, eta, c, False, True)
+    r = _ord_core(_iv(k), _as1d(eta), np.bool_(_is_vec(eta)), np.atleast_2d(c),
+                  np.bool_(False), np.bool_(True))
     return r[0], _like(eta, r[1]), r[2].reshape(c.shape)
 
 
@@ -2028,12 +2076,12 @@ def ordered_logistic_lpmf_d(k, eta, c):
 def ordered_logistic_dropped(k, eta, c, a_k, a_eta, a_c):
     if a_eta or a_c:
         return 0.0
-    return _ord_core(k, eta, c, False, False)[0]
+    return ordered_logistic_lpmf(k, eta, c)
 
 
 @kernel
 def ordered_logistic_check(k, eta, c):
-    return _ord_check(k, eta, c, False)
+    return _ord_check(k, eta, c, np.bool_(False))
 
 
 @kernel
@@ -2049,12 +2097,14 @@ def ordered_logistic_rng(eta, c):
 
 @kernel
 def ordered_probit_lpmf(k, eta, c):
-    return _ord_core(k, eta, c, True, False)[0]
+    return _ord_core(_iv(k), _as1d(eta), np.bool_(_is_vec(eta)), np.atleast_2d(c),
+                     np.bool_(True), np.bool_(False))[0]
 
 
 @kernel
 def ordered_probit_lpmf_d(k, eta, c):
-    r = _ord_core(k, eta, c, True, True)
+    r = _ord_core(_iv(k), _as1d(eta), np.bool_(_is_vec(eta)), np.atleast_2d(c),
+                  np.bool_(True), np.bool_(True))
     return r[0], _like(eta, r[1]), r[2].reshape(c.shape)
 
 
@@ -2062,12 +2112,12 @@ def ordered_probit_lpmf_d(k, eta, c):
 def ordered_probit_dropped(k, eta, c, a_k, a_eta, a_c):
     if a_eta or a_c:
         return 0.0
-    return _ord_core(k, eta, c, True, False)[0]
+    return ordered_probit_lpmf(k, eta, c)
 
 
 @kernel
 def ordered_probit_check(k, eta, c):
-    return _ord_check(k, eta, c, True)
+    return _ord_check(k, eta, c, np.bool_(True))
 
 
 @kernel
@@ -2106,7 +2156,7 @@ def _ov_cov_grad_like(V, dV):
     return lambda V, dV: dV
 
 
-@kernel(inline="always")
+@kernel
 def _dlm_core(y, F, G, V, W, m0, C0, grad):
     r, T = y.shape
     n = G.shape[0]
@@ -2294,22 +2344,21 @@ def _dlm_core(y, F, G, V, W, m0, C0, grad):
 
 @kernel
 def gaussian_dlm_obs_lpdf(y, F, G, V, W, m0, C0):
-    r = _dlm_core(y, F, G, _as_cov(V), W, m0, C0, False)
+    r = _dlm_core(y, F, G, _as_cov(V), W, m0, C0, np.bool_(False))
     return r[0] + r[1]
 
 
 @kernel
 def gaussian_dlm_obs_lpdf_d(y, F, G, V, W, m0, C0):
-    r = _dlm_core(y, F, G, _as_cov(V), W, m0, C0, True)
+    r = _dlm_core(y, F, G, _as_cov(V), W, m0, C0, np.bool_(True))
     return r[0] + r[1], r[2], r[3], r[4], _cov_grad_like(V, r[5]), r[6], r[7], r[8]
 
 
 @kernel
 def gaussian_dlm_obs_dropped(y, F, G, V, W, m0, C0, a_y, a_F, a_G, a_V, a_W, a_m0, a_C0):
-    r = _dlm_core(y, F, G, _as_cov(V), W, m0, C0, False)
     if a_y or a_F or a_G or a_V or a_W or a_m0 or a_C0:
-        return r[0]
-    return r[0] + r[1]
+        return -0.5 * LOG_2PI * y.shape[0] * y.shape[1]
+    return gaussian_dlm_obs_lpdf(y, F, G, V, W, m0, C0)
 
 
 @kernel

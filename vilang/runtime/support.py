@@ -256,3 +256,173 @@ def matvec_acc(out, a, x):
         for j in range(m):
             s += a[i, j] * x[j]
         out[i] += s
+
+
+# ---------------------------------------------------------------------------------------------
+# Array helpers for generated kernels.  Generated code calls these instead of numpy functions
+# and array methods: numba compiles numpy's implementations (and their error paths) anew in
+# every process that compiles a kernel using them — reshape alone costs seconds — whereas these
+# are compiled once per machine and loaded from numba's cache.
+
+@kernel
+def flat(x):
+    """A 1-D view of a C-contiguous array of any dimension."""
+    return x.reshape(-1)
+
+
+@kernel
+def empty_like(x):
+    return np.empty(x.shape)
+
+
+@kernel
+def empty_like_int(x):
+    return np.empty(x.shape, np.int64)
+
+
+@kernel
+def zeros_like(x):
+    return np.zeros(x.shape)
+
+
+@kernel
+def zeros(n):
+    return np.zeros(n)
+
+
+@kernel
+def empty(n):
+    return np.empty(n)
+
+
+@kernel
+def empty_int(n):
+    return np.empty(n, np.int64)
+
+
+@kernel
+def full1(v):
+    """A length-1 float array holding v (a scalar bound for the transforms)."""
+    out = np.empty(1)
+    out[0] = v
+    return out
+
+
+@kernel
+def nans(shape):
+    """A float array of `shape` (a tuple) filled with NaN: Stan's unassigned reals."""
+    out = np.empty(shape)
+    out.reshape(-1)[:] = np.nan
+    return out
+
+
+@kernel
+def int_fills(shape):
+    """An int array of `shape` filled with the smallest int64: Stan's unassigned ints."""
+    out = np.empty(shape, np.int64)
+    out.reshape(-1)[:] = -9223372036854775808
+    return out
+
+
+@kernel
+def copy(x):
+    return np.copy(x)
+
+
+@kernel
+def to_float(x):
+    """A float64 copy (int arrays promote to real)."""
+    return np.ascontiguousarray(x).astype(np.float64)
+
+
+@kernel
+def flat_float(x):
+    """The elements of x as a fresh 1-D float64 array, in C order."""
+    return np.ascontiguousarray(x).reshape(-1).astype(np.float64)
+
+
+@kernel
+def reshaped(x, shape):
+    """A C-ordered copy of the elements of x with `shape`."""
+    return np.ascontiguousarray(x).reshape(shape).copy()
+
+
+@kernel
+def rows_of(x, count, inner):
+    """x viewed as `count` rows of shape `inner` (a tuple), sharing memory."""
+    return x.reshape((count,) + inner)
+
+
+@kernel
+def transpose(m):
+    return np.ascontiguousarray(m.T)
+
+
+@kernel
+def outer(u, v):
+    out = np.empty((u.shape[0], v.shape[0]))
+    for i in range(u.shape[0]):
+        for j in range(v.shape[0]):
+            out[i, j] = u[i] * v[j]
+    return out
+
+
+@kernel
+def matmul(a, b):
+    return np.dot(np.ascontiguousarray(a), np.ascontiguousarray(b))
+
+
+@kernel
+def arange(n):
+    return np.arange(n)
+
+
+@kernel
+def inner_size(x, dims):
+    """Number of elements of one entry of an array of `dims` array dimensions."""
+    n = 1
+    for k in range(dims, x.ndim):
+        n *= x.shape[k]
+    return max(n, 1)
+
+
+@kernel
+def acc(out, x):
+    """out += x elementwise, in place (same shape, any number of dimensions)."""
+    o = out.reshape(-1)
+    v = np.ascontiguousarray(x).reshape(-1)
+    for i in range(o.shape[0]):
+        o[i] += v[i]
+
+
+@kernel
+def acc_scaled(out, g, x):
+    """out += g * x elementwise, in place."""
+    o = out.reshape(-1)
+    v = np.ascontiguousarray(x).reshape(-1)
+    for i in range(o.shape[0]):
+        o[i] += g * v[i]
+
+
+@kernel
+def assign_into(out, x):
+    """out[...] = x elementwise (same shape)."""
+    o = out.reshape(-1)
+    v = np.ascontiguousarray(x).reshape(-1)
+    for i in range(o.shape[0]):
+        o[i] = v[i]
+
+
+@kernel
+def fill(out, value):
+    o = out.reshape(-1)
+    for i in range(o.shape[0]):
+        o[i] = value
+
+
+@kernel
+def acc_const(out, c):
+    """out += c for every element, in place."""
+    o = out.reshape(-1)
+    for i in range(o.shape[0]):
+        o[i] += c
