@@ -1,4 +1,4 @@
-"""The `vilang` command line: check, compile.
+"""The `vilang` command line: check, compile, fit.
 
 Every error a user can cause is printed as a located message on stderr with exit code 1;
 nothing the user types produces a Python traceback.
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from vilang.errors import InternalCompilerError, ModelError
 
-EXIT_OK, EXIT_MODEL_ERROR, EXIT_INTERNAL = 0, 1, 3
+EXIT_OK, EXIT_MODEL_ERROR, EXIT_FIT_FAILED, EXIT_INTERNAL = 0, 1, 2, 3
 
 
 def build_arg_parser() -> argparse.ArgumentParser:
@@ -24,7 +24,61 @@ def build_arg_parser() -> argparse.ArgumentParser:
     comp.add_argument("--emit", choices=["ast", "ir", "py"],
                       help="print a compiler stage: the checked AST, the IR with its gradient, "
                            "or the generated Python source")
+    add_fit_parser(sub)
     return p
+
+
+def add_fit_parser(sub) -> None:
+    fit = sub.add_parser(
+        "fit", help="fit a model by ADVI and write its draws (docs/advi.md)",
+        description="Fit a model by automatic differentiation variational inference. Writes "
+                    "the draws as a CmdStan CSV and q with the ELBO trace as JSON beside it, "
+                    "prints a summary, why the fit stopped and the Pareto-k diagnostic. Exit "
+                    "codes: 0 fitted, 1 model or data error, 2 the fit failed.")
+    fit.add_argument("model", help="path to a .vi file")
+    fit.add_argument("--data", help="Stan-format JSON data file (omit for a model without data)")
+    fit.add_argument("--algorithm", choices=["meanfield", "fullrank"], default="meanfield",
+                     help="variational family (default: meanfield)")
+    fit.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
+    fit.add_argument("--iter", type=_nonneg, default=10000,
+                     help="most iterations after the step-size search (default: 10000)")
+    fit.add_argument("--draws", type=_nonneg, default=1000,
+                     help="draws from the fitted q (default: 1000)")
+    fit.add_argument("--init", help="JSON file of initial values (constrained scale); "
+                                    "missing parameters start uniform(-2, 2) unconstrained")
+    fit.add_argument("--output", help="CSV file for the draws (default: <model>-fit.csv); "
+                                      "q and the ELBO trace go to the same name with .json")
+    fit.add_argument("--threads", type=_positive, default=1,
+                     help="threads for the draws and generated quantities (results do not "
+                          "depend on it)")
+    fit.add_argument("--force", action="store_true", help="overwrite existing output files")
+    fit.add_argument("--optimizer", choices=["adagrad", "stan", "adam"], default="adagrad",
+                     help="step-size sequence: adagrad (Stan's, in q's own units; default), "
+                          "stan (Stan's exactly) or adam")
+    fit.add_argument("--eta", type=float, help="step-size scale (default: Stan's search over "
+                                               "100, 10, 1, 0.1, 0.01)")
+    fit.add_argument("--grad-samples", type=_positive, default=1,
+                     help="draws per gradient estimate (default: 1)")
+    fit.add_argument("--tol", type=float, default=0.1,
+                     help="stopping tolerance, in posterior sds (default: 0.1; docs/advi.md)")
+    fit.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _nonneg(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got '{text}'") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {value}")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = _nonneg(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
+    return value
 
 
 def read_model(path: str) -> str:
@@ -68,7 +122,71 @@ def run_compile(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": run_check, "compile": run_compile}
+def run_fit(args) -> int:
+    """`vilang fit`: compile, bind, fit, write the CSV and JSON, print the summary."""
+    import time
+
+    from vilang import driver
+    from vilang.infer.advi import FitError
+    from vilang.infer.api import fit as advi_fit
+    from vilang.io.data import DataError
+    from vilang.io.output import OutputExistsError, check_writable
+
+    model_path = Path(args.model)
+    csv_path = Path(args.output) if args.output else Path(f"{model_path.stem}-fit.csv")
+    json_path = csv_path.with_suffix(".json")
+    try:
+        for path in (csv_path, json_path):
+            check_writable(path, args.force)
+    except OutputExistsError as err:
+        raise UsageError(str(err)) from None
+    text = read_model(args.model)
+    t0 = time.perf_counter()
+    checked = driver.check_file(args.model, text)
+    for w in checked.warnings:
+        print(w, file=sys.stderr)
+    model = driver.compile_checked(checked, text, args.model)
+    try:
+        bm = model.bind(args.data)
+    except DataError as err:
+        print(f"vilang: data error: {err}", file=sys.stderr)
+        return EXIT_MODEL_ERROR
+    t_compile = time.perf_counter() - t0
+    try:
+        fit = advi_fit(bm, algorithm=args.algorithm, seed=args.seed, iter=args.iter,
+                       draws=args.draws, init=args.init, threads=args.threads,
+                       optimizer=args.optimizer, eta=args.eta,
+                       grad_samples=args.grad_samples, tol=args.tol,
+                       progress=None if not args.quiet else False)
+    except DataError as err:
+        print(f"vilang: error in the initial values: {err}", file=sys.stderr)
+        return EXIT_MODEL_ERROR
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    except FitError as err:
+        print(f"vilang: {err}", file=sys.stderr)
+        return EXIT_FIT_FAILED
+    t0 = time.perf_counter()
+    data_file = str(args.data) if args.data else ""
+    fit.to_csv(csv_path, force=args.force, data_file=data_file, model_file=str(model_path))
+    fit.to_json(json_path, force=args.force)
+    t_write = time.perf_counter() - t0
+    print(fit.summary_text(max_rows=60))
+    print()
+    print(f"Stopped: {fit.stop_reason}")
+    print(f"Diagnostic: {fit.diagnostic}")
+    for note in fit.notes:
+        print(f"Note: {note}")
+    print(f"Wrote {fit.num_draws} draws to {csv_path} and q with the ELBO trace to "
+          f"{json_path}.")
+    t = fit.timing
+    print(f"Time: compile or cache load {t_compile + t['compile']:.2f} s (model "
+          f"{t_compile:.2f} s, ADVI kernels {t['compile']:.2f} s), fit {t['fit']:.2f} s, "
+          f"draws and generated quantities {t['draws']:.2f} s, writing {t_write:.2f} s.")
+    return EXIT_OK
+
+
+COMMANDS = {"check": run_check, "compile": run_compile, "fit": run_fit}
 
 
 def main(argv: list[str] | None = None) -> int:

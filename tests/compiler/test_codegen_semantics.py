@@ -153,3 +153,29 @@ def test_propto_drops_constants_only_for_tilde():
     # ~ drops -log(2) - 0.5 log(2 pi); target += keeps everything
     dropped = -np.log(2) - 0.5 * np.log(2 * np.pi)
     assert bm.log_density(x, propto=True) == pytest.approx(full - dropped)
+
+
+REDUCE_SUM = """
+functions {
+  real partial_sum_lpmf(array[] int slice, int start, int end, vector lambda) {
+    return poisson_lupmf(slice | lambda[start:end]);
+  }
+}
+data { int N; array[N] int y; }
+parameters { vector<lower=0>[N] lambda; }
+model {
+  lambda ~ gamma(2, 1);
+  target += reduce_sum(partial_sum_lupmf, y, 1, lambda);
+}
+"""
+
+
+def test_reduce_sum_equals_the_plain_sum():
+    data = {"N": 4, "y": [1, 0, 3, 2]}
+    bm = vilang.compile(code=REDUCE_SUM, filename="reduce_sum.vi").bind(data)
+    theta = np.array([0.1, -0.3, 0.5, 0.2])
+    lam = np.exp(theta)
+    expected = (stats.gamma(2, scale=1).logpdf(lam).sum()
+                + stats.poisson(lam).logpmf(data["y"]).sum() + theta.sum())
+    assert bm.log_density(theta, propto=False) == pytest.approx(expected)
+    assert_gradient(bm, theta)

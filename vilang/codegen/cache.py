@@ -53,7 +53,7 @@ def load_module(key: str, source: str):
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"vilang_model_{key}.py"
     if not path.exists() or path.read_text() != source:
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")     # concurrent processes: no clash
         tmp.write_text(source)
         tmp.replace(path)
     name = f"vilang_model_{key}"

@@ -19,8 +19,9 @@ import math
 import numpy as np
 
 from vilang.infer.core import (TAG_DRAW, TAG_ELBO, TAG_GQ, TAG_STEP, add_draw_gradient,
-                               add_entropy_gradient, bad_coordinates, draw_point, entropy, fill_normal,
-                               seed_int, state_ok, step, step_scales, stream_key)
+                               add_entropy_gradient, bad_coordinates, draw_point, entropy,
+                               fill_normal, rate, row_scales, seed_int, state_ok, step,
+                               step_scales, stream_key)
 from vilang.infer.stopping import converged, window_size, window_test
 from vilang.runtime.jit import kernel
 
@@ -41,6 +42,7 @@ N_CFG_I = 9
 # float configuration `cfg_f`
 C_ETA, C_TOL = range(2)
 N_CFG_F = 2
+
 
 # stop codes
 RUNNING, CONVERGED, MAX_ITER, FAILED_DRAWS, FAILED_STATE, FATAL = range(6)
@@ -65,6 +67,14 @@ def has_nan(x):
 
 
 @kernel
+def long_enough(k, eta, optimizer):
+    """Are the stopping rule's windows (k / 4 iterations each) at least twice as long as the
+    iterates' memory, about 1.4 / rate_k iterations?  Shorter windows cannot tell a slow
+    drift from noise."""
+    return k * rate(k, eta, optimizer) >= 11.2
+
+
+@kernel
 def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, data, tdata, cfg_i, cfg_f, n_steps):
     """Advance the state by up to `n_steps` iterations (fewer if the run stops)."""
     d = bad.shape[1]
@@ -78,6 +88,7 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, data, tdata, cfg_i, cfg_f,
     gl = np.empty(n)
     new = np.empty(n)
     unit = np.empty(n)
+    sd = np.empty(d)
     acc_new = np.empty_like(acc)
     err = np.zeros(2, np.int64)
     rng = np.zeros(1, np.uint64)
@@ -95,9 +106,10 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, data, tdata, cfg_i, cfg_f,
         lp_sum = 0.0
         good = 0
         dropped = 0
+        row_scales(lam, d, family, sd)
         while good < m and dropped < 10 * m:
             fill_normal(rng, eta)
-            draw_point(lam, d, family, eta, zeta)
+            draw_point(lam, d, family, sd, eta, zeta)
             err[0] = 0
             lp = log_density_grad(zeta, data, tdata, on, on, g, err)
             kind = 0
@@ -119,14 +131,14 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, data, tdata, cfg_i, cfg_f,
             bad[1, :] = zeta
             good += 1
             lp_sum += lp
-            add_draw_gradient(lam, d, family, g, eta, gl)
+            add_draw_gradient(lam, d, family, sd, g, eta, gl)
         ist[DROPPED] += dropped
         ok = good == m
         if ok:
             for p in range(n):
                 gl[p] /= m
             add_entropy_gradient(lam, d, family, gl)
-            step_scales(lam, d, family, cfg_i[C_OPTIMIZER], unit)
+            step_scales(lam, d, family, cfg_i[C_OPTIMIZER], sd, unit)
             step(lam, gl, acc, k, cfg_f[C_ETA] * fst[ETA_SCALE], cfg_i[C_OPTIMIZER], unit,
                  new, acc_new)
             ok = state_ok(new, d, family)
@@ -165,7 +177,8 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, data, tdata, cfg_i, cfg_f,
                 fst[DRIFT] = drift
                 fst[NOISE] = noise
                 fst[CHI2] = chi2
-                if converged(drift, noise, chi2, cfg_f[C_TOL]):
+                if converged(drift, noise, chi2, cfg_f[C_TOL]) and long_enough(
+                        k, cfg_f[C_ETA] * fst[ETA_SCALE], cfg_i[C_OPTIMIZER]):
                     ist[STOP] = CONVERGED
                     return
 
@@ -180,6 +193,8 @@ def elbo(lam, d, family, n, seed, index, data, tdata):
     err = np.zeros(2, np.int64)
     rng = np.zeros(1, np.uint64)
     rng[0] = stream_key(seed, TAG_ELBO, index)
+    sd = np.empty(d)
+    row_scales(lam, d, family, sd)
     on = n >= 0                # run-time booleans: literals would compile the kernel again
     off = not on
     total = 0.0
@@ -188,7 +203,7 @@ def elbo(lam, d, family, n, seed, index, data, tdata):
     site = 0
     while good < n:
         fill_normal(rng, eta)
-        draw_point(lam, d, family, eta, zeta)
+        draw_point(lam, d, family, sd, eta, zeta)
         err[0] = 0
         lp = log_density(zeta, data, tdata, off, on, err)
         if err[0] != 0 or not math.isfinite(lp):
@@ -213,6 +228,8 @@ def draws(lam, d, family, seed, start, stop, max_tries, data, tdata, out, log_p,
     err = np.zeros(2, np.int64)
     rng = np.zeros(1, np.uint64)
     status[2] = -1
+    sd = np.empty(d)
+    row_scales(lam, d, family, sd)
     on = stop >= start         # run-time booleans: literals would compile the kernels again
     off = not on
     for j in range(start, stop):
@@ -220,7 +237,7 @@ def draws(lam, d, family, seed, start, stop, max_tries, data, tdata, out, log_p,
         for attempt in range(max_tries):
             rng[0] = stream_key(seed, TAG_DRAW, j * max_tries + attempt)
             fill_normal(rng, eta)
-            draw_point(lam, d, family, eta, zeta)
+            draw_point(lam, d, family, sd, eta, zeta)
             err[0] = 0
             write_array(zeta, data, tdata, on, on,
                         seed_int(seed, TAG_GQ, j * max_tries + attempt), out[j], err)

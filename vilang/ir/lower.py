@@ -158,6 +158,8 @@ class Lowerer:
         return dst
 
     def expr_Call(self, e, ops):
+        if e.name in ("reduce_sum", "reduce_sum_static"):
+            return self.reduce_sum(e, ops)
         if e.name == "target" and not e.args:
             # The value accumulated so far; it carries no derivative (used for printing).
             return self.emit(ops, "target_value", [], REAL, False, e.loc)
@@ -169,6 +171,18 @@ class Lowerer:
             return self._call("user:" + lp_name + suffix, args, e.ty, e.loc, ops)
         name = self.builtin_name(e.name, list(e.args))
         return self._call(name, args, e.ty, e.loc, ops)
+
+    def reduce_sum(self, e, ops):
+        """`reduce_sum(f, x, grainsize, args...)` is `f(x, 1, size(x), args...)`: the sum of
+        the partial sums over any split of x equals the one partial sum over all of x."""
+        fn = e.args[0].name
+        lp_name = fn.replace("_lupdf", "_lpdf").replace("_lupmf", "_lpmf")
+        suffix = "~" if lp_name != fn else ""
+        x = self.expr(e.args[1], ops)
+        n = self._call("size", [x], INT, e.loc, ops)
+        rest = [self.expr(a, ops) for a in e.args[3:]]
+        return self._call("user:" + lp_name + suffix, [x, I.Const(1, INT), n] + rest, e.ty,
+                          e.loc, ops)
 
     def expr_Indexed(self, e, ops):
         base = self.expr(e.base, ops)

@@ -1112,33 +1112,44 @@ def quantile_vv(x, ps):
 
 @kernel
 def linspaced_v(n, lo, hi):
-    """n evenly spaced reals from lo to hi (linspaced_vector/_row_vector/_array)."""
+    """n evenly spaced reals from lo to hi (linspaced_vector/_row_vector/_array), computed as
+    Eigen's LinSpaced (both ends exact; one element is hi)."""
     if n < 0:
         raise ValueError("linspaced_vector: size must be non-negative")
+    if not (lo <= hi):
+        raise ValueError("linspaced_vector: high must be greater than or equal to low")
     out = np.empty(n)
     if n == 1:
         out[0] = hi
         return out
     step = (hi - lo) / (n - 1)
+    flip = math.fabs(hi) < math.fabs(lo)
     for i in range(n):
-        out[i] = lo + i * step
-    if n > 1:
-        out[n - 1] = hi
+        if flip:
+            out[i] = lo if i == 0 else hi - (n - 1 - i) * step
+        else:
+            out[i] = hi if i == n - 1 else lo + i * step
     return out
 
 
 @kernel
 def linspaced_int(n, lo, hi):
-    """Stan's linspaced_int_array: evenly spaced ints, step (hi - lo) / (n - 1) rounded down."""
+    """Stan's linspaced_int_array (Eigen's integer LinSpaced): step (hi - lo) / (n - 1) rounded
+    down, or each value repeated when there are more elements than values."""
     if n < 0:
         raise ValueError("linspaced_int_array: size must be non-negative")
+    if hi < lo:
+        raise ValueError("linspaced_int_array: high must be greater than or equal to low")
     out = np.empty(n, dtype=np.int64)
-    if n == 0:
-        return out
     if n == 1:
         out[0] = hi
         return out
-    step = (hi - lo) // (n - 1)
+    if hi - lo + 1 < n:
+        div = (n + hi - lo) // (hi - lo + 1)
+        for i in range(n):
+            out[i] = lo + i // div
+        return out
+    step = (hi - lo) // (n - 1) if n > 1 else 0
     for i in range(n):
         out[i] = lo + i * step
     return out

@@ -184,7 +184,8 @@ class ExprChecker:
 
     def call_arg(self, a: A.Expr) -> A.Expr:
         """A call argument; a bare name of a function is a function value (ODE solvers etc.)."""
-        if isinstance(a, A.Var) and self.scopes.lookup(a.name) is None and a.name in self.functions:
+        if isinstance(a, A.Var) and self.scopes.lookup(a.name) is None and (
+                self.user_function_for(a.name) is not None):
             return replace(a, ty=FUNCTION, data_only=True)
         return self.expr(a)
 
