@@ -179,3 +179,46 @@ def test_reduce_sum_equals_the_plain_sum():
                 + stats.poisson(lam).logpmf(data["y"]).sum() + theta.sum())
     assert bm.log_density(theta, propto=False) == pytest.approx(expected)
     assert_gradient(bm, theta)
+
+
+ODE = """
+functions {
+  array[] real decay(real t, array[] real y, array[] real theta, array[] real x_r,
+                     array[] int x_i) {
+    array[2] real dydt;
+    dydt[1] = -theta[1] * y[1];
+    dydt[2] = theta[1] * y[1] - theta[2] * y[2];
+    return dydt;
+  }
+  vector decay_v(real t, vector y, real k1, real k2) {
+    return [-k1 * y[1], k1 * y[1] - k2 * y[2]]';
+  }
+}
+data { int T; array[T] real ts; array[T, 2] real y; }
+transformed data { array[0] real x_r; array[0] int x_i; }
+parameters { array[2] real<lower=0> theta; real<lower=0> y10; }
+model {
+  array[T, 2] real z = integrate_ode_rk45(decay, {y10, 0.0}, 0.0, ts, theta, x_r, x_i);
+  array[T] vector[2] z2 = ode_rk45_tol(decay_v, [y10, 0.0]', 0.0, ts, 1e-8, 1e-8, 100000,
+                                       theta[1], theta[2]);
+  for (t in 1:T) {
+    y[t] ~ normal(z[t], 0.1);
+    y[t] ~ normal(z2[t], 0.1);
+  }
+}
+"""
+
+
+def test_ode_solvers_match_the_closed_form_and_differentiate():
+    data = {"T": 3, "ts": [0.5, 1.0, 2.0], "y": [[0.6, 0.3], [0.4, 0.35], [0.15, 0.3]]}
+    bm = vilang.compile(code=ODE, filename="ode.vi").bind(data)
+    theta = np.array([0.3, -0.4, 0.1])
+    k1, k2, y10 = np.exp(theta)
+    t = np.array(data["ts"])
+    y1 = y10 * np.exp(-k1 * t)
+    y2 = y10 * k1 / (k2 - k1) * (np.exp(-k1 * t) - np.exp(-k2 * t))
+    exact = np.stack([y1, y2], axis=1)
+    expected = 2 * stats.norm(exact, 0.1).logpdf(np.array(data["y"])).sum() + theta.sum()
+    assert bm.log_density(theta, propto=False) == pytest.approx(expected, rel=1e-5)
+    lp, grad = bm.log_density_gradient(theta, propto=False)
+    np.testing.assert_allclose(grad, fd_gradient(bm, theta, eps=1e-5), rtol=1e-3, atol=1e-3)

@@ -14,7 +14,8 @@ domains: cholesky_decompose, *_spd, eigen*_sym, quad_form_sym, inverse_spd,
 log_determinant_spd) are perturbed symmetrically (both triangles together), since they admit
 only symmetric arguments; lower-triangular ones ("tril") are perturbed in every element, the
 upper triangle being ignored by the value and getting a zero adjoint.  "sparse" matrices are
-perturbed on their non-zeros only.
+perturbed on their non-zeros only, "simplex" vectors and "stochastic" matrices (hmm_marginal's
+rho and Gamma, log_mix's theta) along directions with zero (row) sums.
 
 (c) the stable scalar forms at extreme arguments (`test_edge_values`).
 
@@ -745,6 +746,8 @@ def direction(rng, arg, stan_type, dom):
         d = 0.5 * (d + d.T)
     elif dom == "sparse":
         d = d * (arg != 0)
+    elif dom in ("simplex", "stochastic"):  # stay on the simplex: zero (row) sums
+        d = d - d.mean(axis=-1, keepdims=True)
     return d
 
 
@@ -956,6 +959,22 @@ def test_matrix_vector_speed():
     print(f"matrix*vector 100000x20, time relative to numpy: X*beta {forward:.2f}, "
           f"X^T r {backward:.2f}")
     assert forward < 3.0 and backward < 3.0
+
+def test_one_specialisation_per_kernel():
+    """Each public kernel the tests above called compiled for one signature (float64 reals,
+    int64 ints, C-order arrays), except the shape queries, which accept any array.  (Private
+    helpers such as `_dot` are compiled for whatever layouts their callers pass.)"""
+    import numba
+    polymorphic = {"size_outer", "size_scalar", "num_elements", "num_elements_scalar",
+                   "dims_scalar", "dims_array", "rows_v", "rows_rv", "rows_m", "cols_v",
+                   "cols_rv", "cols_m"}
+    several = [(module.__name__, name, [str(sig) for sig in obj.signatures])
+               for module in (S, T, L) for name, obj in vars(module).items()
+               if isinstance(obj, numba.core.registry.CPUDispatcher)
+               and len(obj.signatures) > 1 and name not in polymorphic
+               and not name.startswith("_")]
+    assert not several, several
+
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--warm"]:
     _warm(_cases_for(sys.argv[2].split(",")))

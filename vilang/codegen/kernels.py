@@ -48,6 +48,7 @@ class ModuleBuilder:
         self.modules: dict[str, str] = {}
         self.parts: list[str] = []
         self.functions = {f.source_name: f for f in program.functions}
+        self.ode_sites: list = []
 
     # ------------------------------------------------------------ one kernel
     def kernel(self, header: str, body_fn, *, gradient=False, fail="return -np.inf",
@@ -58,6 +59,7 @@ class ModuleBuilder:
         ctx.prints = prints
         ctx.user_function_name = self.user_function_name
         ctx.target = "target"
+        ctx.ode_sites = self.ode_sites
         ctx.return_stmt = lambda v: f"return {ctx.val(v)}" if v is not None else "return"
         em = StatementEmitter(ctx)
         w.depth = 1
@@ -127,6 +129,12 @@ class ModuleBuilder:
         parts.append(self.write_array())
         parts.append(self.output_sizes())
         parts.append(validate_data_source(p, self.sites, self.modules))
+        from vilang.codegen import ode
+        emitted = set()
+        for op in self.ode_sites:        # one solver per ODE call site
+            if ode.solver_name(op) not in emitted:
+                emitted.add(ode.solver_name(op))
+                parts.append(ode.solver_source(op, self))
         imports = "".join(f"import {m} as {a}\n" for m, a in self.modules.items())
         source = HEADER.format(filename=self.filename) + imports + "\n\n" + "\n\n".join(parts)
         names = [(blk, n, t) for blk in ("parameters", "transformed parameters",

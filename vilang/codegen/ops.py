@@ -41,6 +41,9 @@ def forward(ctx: KernelContext, op: I.Op):
         return fn(ctx, op)
     if op.prim.startswith("user:"):
         return library.user_call_forward(ctx, op)
+    if op.prim.startswith("ode:"):
+        from vilang.codegen import ode
+        return ode.forward(ctx, op)
     return library.forward(ctx, op)
 
 
@@ -54,6 +57,9 @@ def adjoint(ctx: KernelContext, op: I.Op):
         raise InternalCompilerError(f"no adjoint rule for {op.prim}")
     if op.prim.startswith("user:"):
         return library.user_call_adjoint(ctx, op)
+    if op.prim.startswith("ode:"):
+        from vilang.codegen import ode
+        return ode.adjoint(ctx, op)
     return library.adjoint(ctx, op)
 
 

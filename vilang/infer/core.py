@@ -31,6 +31,21 @@ ADAGRAD, ADAM, STAN = 0, 1, 2
 
 
 @kernel
+def fill(x, value):
+    """x[...] = value for a 1-D array (explicit loops: numba's slice assignment costs seconds
+    of compile time per use)."""
+    for i in range(x.shape[0]):
+        x[i] = value
+
+
+@kernel
+def copy_into(dst, src):
+    """dst[...] = src for 1-D arrays of the same length."""
+    for i in range(dst.shape[0]):
+        dst[i] = src[i]
+
+
+@kernel
 def mix64(z):
     """SplitMix64's finaliser: a bijective hash of a uint64."""
     z = (z ^ (z >> S30)) * MIX1
@@ -234,7 +249,7 @@ def step_scales(lam, d, family, optimizer, sd, out):
     Gaussian's natural-gradient scaling, so how fast a parameter settles does not depend on
     how wide its posterior is."""
     if optimizer == STAN:
-        out[:] = 1.0
+        fill(out, 1.0)
         return
     if family == MEANFIELD:
         for i in range(d):

@@ -19,9 +19,9 @@ import math
 import numpy as np
 
 from vilang.infer.core import (TAG_DRAW, TAG_ELBO, TAG_GQ, TAG_STEP, add_draw_gradient,
-                               add_entropy_gradient, bad_coordinates, draw_point, entropy,
-                               fill_normal, rate, row_scales, seed_int, state_ok, step,
-                               step_scales, stream_key)
+                               add_entropy_gradient, bad_coordinates, copy_into, draw_point,
+                               entropy, fill, fill_normal, rate, row_scales, seed_int,
+                               state_ok, step, step_scales, stream_key)
 from vilang.infer.stopping import converged, window_size, window_test
 from vilang.runtime.jit import kernel
 
@@ -89,7 +89,7 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, data, tdata, cfg_i, cfg_f,
     new = np.empty(n)
     unit = np.empty(n)
     sd = np.empty(d)
-    acc_new = np.empty_like(acc)
+    acc_new = np.empty((2, n))
     err = np.zeros(2, np.int64)
     rng = np.zeros(1, np.uint64)
     on = n_steps >= 0          # a run-time True: a literal would compile the kernel again
@@ -102,7 +102,7 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, data, tdata, cfg_i, cfg_f,
         ist[K] += 1
         k = ist[K]
         rng[0] = stream_key(cfg_i[C_SEED], TAG_STEP, k)
-        gl[:] = 0.0
+        fill(gl, 0.0)
         lp_sum = 0.0
         good = 0
         dropped = 0
@@ -123,12 +123,12 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, data, tdata, cfg_i, cfg_f,
                 dropped += 1
                 ist[BAD_KIND] = kind
                 ist[SITE] = err[0]
-                bad[0, :] = zeta
+                copy_into(bad[0], zeta)
                 if err[0] < 0:
                     ist[STOP] = FATAL
                     return
                 continue
-            bad[1, :] = zeta
+            copy_into(bad[1], zeta)
             good += 1
             lp_sum += lp
             add_draw_gradient(lam, d, family, sd, g, eta, gl)
@@ -156,8 +156,9 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, data, tdata, cfg_i, cfg_f,
         else:
             ist[CONSEC] = 0
             fst[ELBO_SUM] += lp_sum / m + entropy(lam, d, family)
-            lam[:] = new
-            acc[:, :] = acc_new
+            copy_into(lam, new)
+            copy_into(acc[0], acc_new[0])
+            copy_into(acc[1], acc_new[1])
         for p in range(n):
             bsum[p] += lam[p]
         ist[IN_BLOCK] += 1
@@ -168,7 +169,7 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, data, tdata, cfg_i, cfg_f,
                     blocks[nb, p] = bsum[p] / block
                 belbo[nb] = fst[ELBO_SUM] / block
                 ist[NB] = nb + 1
-            bsum[:] = 0.0
+            fill(bsum, 0.0)
             fst[ELBO_SUM] = 0.0
             ist[IN_BLOCK] = 0
             w = window_size(ist[NB], cfg_i[C_MIN_WINDOW])

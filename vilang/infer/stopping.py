@@ -29,7 +29,7 @@ import math
 
 import numpy as np
 
-from vilang.infer.core import MEANFIELD, row_scales
+from vilang.infer.core import MEANFIELD, fill, row_scales
 from vilang.runtime.jit import kernel
 
 
@@ -50,18 +50,18 @@ def window_mean_var(blocks, lo, hi, mean, var):
     n = mean.shape[0]
     w = hi - lo
     nbatch = min(BATCHES, w)
-    mean[:] = 0.0
+    fill(mean, 0.0)
     for b in range(lo, hi):
         for p in range(n):
             mean[p] += blocks[b, p]
     for p in range(n):
         mean[p] /= w
-    var[:] = 0.0
+    fill(var, 0.0)
     batch = np.zeros(n)
     for j in range(nbatch):
         b0 = lo + (j * w) // nbatch
         b1 = lo + ((j + 1) * w) // nbatch
-        batch[:] = 0.0
+        fill(batch, 0.0)
         for b in range(b0, b1):
             for p in range(n):
                 batch[p] += blocks[b, p]

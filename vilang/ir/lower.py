@@ -21,6 +21,8 @@ from vilang.syntax import ast as A
 from vilang.types import INT, REAL, UnsizedType
 
 VALUE_BLOCKS = ("transformed data", "generated quantities")   # no adjoints here
+ODE_SOLVERS = tuple(f"integrate_ode_{m}" for m in ("rk45", "bdf", "adams")) + tuple(
+    f"ode_{m}{tol}" for m in ("rk45", "bdf", "adams", "ckrk") for tol in ("", "_tol"))
 
 
 def mangle(name: str) -> str:
@@ -160,6 +162,9 @@ class Lowerer:
     def expr_Call(self, e, ops):
         if e.name in ("reduce_sum", "reduce_sum_static"):
             return self.reduce_sum(e, ops)
+        if e.name in ODE_SOLVERS:
+            args = [self.expr(a, ops) for a in e.args[1:]]
+            return self._call(f"ode:{e.name}:{e.args[0].name}", args, e.ty, e.loc, ops)
         if e.name == "target" and not e.args:
             # The value accumulated so far; it carries no derivative (used for printing).
             return self.emit(ops, "target_value", [], REAL, False, e.loc)

@@ -5,7 +5,7 @@ Stan function (or operator, under its internal name: `multiply`, `elt_divide`, `
 An `Impl` says, in plain data, how the code generator calls a signature:
 
 * `args`, `returns`: Stan's unsized type spelling ("real", "vector", "array[] real",
-  "array[,] int", ...), as in `vilang.check.library`.  Representation: real float64, int int64,
+  "array[,] int", ...), as in `vilang.typecheck.library`.  Representation: real float64, int int64,
   vector/row_vector/array[] real 1-D float64, matrix 2-D C-order float64, array[] vector /
   array[] row_vector / array[,] real 2-D float64 with one row per element, int arrays int64.
 * `value`: the numba kernel computing the value from the arguments.
@@ -18,8 +18,13 @@ An `Impl` says, in plain data, how the code generator calls a signature:
   adjoint is expensive (`X * beta` with data `X`).  None: use `derivative`.
 * `elementwise`: a scalar function that Stan vectorises over containers; the generated code
   broadcasts it with a loop (no container implementation is listed).
-* `domains`: one hint per argument describing valid inputs ("real", "pos", "unit", "spd",
-  "tril", "square", "simplex", "int", ...): documentation, and what the tests draw from.
+* `domains`: one hint per argument describing valid inputs: documentation, and what the tests
+  draw from.  Reals: "real" (any), "pos", "neg", "nonzero", "unit" (0, 1), "unit2" (0, 2),
+  "pm1" (-1, 1), "gt1", "gtm1" (> -1), "lt1", and for joint constraints "big"/"bign"/"unitk"
+  (first argument larger, 0 < k < n); containers: "simplex", "stochastic" (rows simplexes),
+  "spd", "sym", "square" (invertible), "tril" (lower triangle read, positive diagonal),
+  "sparse"; ints: "int", "nonzeroint", "bool", "size", "idx" (1-based index), "len", "rows",
+  "cols", "csr_v"/"csr_u" (compressed-row indices).  Empty: no constraint recorded.
 
 `real_args(impl)` gives the positions of the real-valued arguments (those `derivative` returns
 adjoints for).  `lookup(name, arg_types)` finds the implementation for a call.  `OMITTED`

@@ -1264,12 +1264,28 @@ def gp_exp_quad_cov_ard2_vjp(x1, x2, alpha, rho, value, value_bar):
 
 
 @kernel
+def _is_simplex(p):
+    """Non-negative entries summing to 1 within 1e-8 (Stan's check_simplex)."""
+    s = 0.0
+    for i in range(p.size):
+        if not (p[i] >= 0.0):
+            return False
+        s += p[i]
+    return math.fabs(s - 1.0) <= 1e-8
+
+
+@kernel
 def hmm_marginal(log_omega, gamma, rho):
     """log p(y) for an HMM: log_omega[k, n] = log p(y_n | state k), gamma[i, j] the transition
     probability i -> j, rho the initial state distribution (forward algorithm, rescaled)."""
     k, n = log_omega.shape
     if gamma.shape[0] != k or gamma.shape[1] != k or rho.size != k:
         raise ValueError("hmm_marginal: sizes of the arguments do not match")
+    if not _is_simplex(rho):
+        raise ValueError("hmm_marginal: rho is not a valid simplex")
+    for i in range(k):
+        if not _is_simplex(gamma[i]):
+            raise ValueError("hmm_marginal: a row of Gamma is not a valid simplex")
     if n == 0:
         return 0.0
     alpha = np.empty(k)

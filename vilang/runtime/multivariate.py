@@ -717,6 +717,56 @@ def _mvn_core(Y, M, S, nu, mode, grad):
 
 
 @kernel
+def _mvn_value(Y, M, S, nu, mode):
+    """The log density of `_mvn_core` without gradients (a smaller kernel for `_lpdf`)."""
+    ny = Y.shape[0]
+    nm = M.shape[0]
+    K = Y.shape[1]
+    N = max(ny, nm)
+    if ny == 0 or nm == 0 or K == 0:
+        return 0.0
+    if mode == _STUDENT and math.isinf(nu):
+        mode = _COV
+    if mode == _CHOL:
+        L = _tril(S)
+        ok = True
+    else:
+        L, ok = _chol(S)
+    if not ok:
+        return -np.inf
+    sld = _sum_log_diag(L)
+    lp = -0.5 * N * K * (LOG_PI if mode == _STUDENT else LOG_2PI)
+    lp += N * sld if mode == _PREC else -N * sld
+    r = np.empty(K)
+    z = np.empty(K)
+    quad = 0.0
+    for n in range(N):
+        iy = n if ny > 1 else 0
+        im = n if nm > 1 else 0
+        for k in range(K):
+            r[k] = Y[iy, k] - M[im, k]
+        if mode == _PREC:
+            q = 0.0
+            for i in range(K):
+                t = 0.0
+                for j in range(K):
+                    t += 0.5 * (S[i, j] + S[j, i]) * r[j]
+                q += r[i] * t
+        else:
+            _fsolve(L, r, z)
+            q = 0.0
+            for k in range(K):
+                q += z[k] * z[k]
+        quad += math.log1p(q / nu) if mode == _STUDENT else q
+    if mode == _STUDENT:
+        lp += N * (math.lgamma(0.5 * (nu + K)) - math.lgamma(0.5 * nu) - 0.5 * K * math.log(nu))
+        lp -= 0.5 * (nu + K) * quad
+    else:
+        lp -= 0.5 * quad
+    return lp
+
+
+@kernel
 def _mvn_dropped(Y, M, S, nu, mode, with_ld, with_dof):
     """The constant, and optionally the log-determinant and degrees-of-freedom terms of
     `_mvn_core`, without the quadratic forms."""
@@ -761,9 +811,7 @@ def _mvn_sizes(y, mu, S):
 
 @kernel
 def multi_normal_lpdf(y, mu, Sigma):
-    r = _mvn_core(np.atleast_2d(y), np.atleast_2d(mu), Sigma, 0.0, np.int64(_COV),
-                  np.bool_(False))
-    return r[0] + r[1] + r[3]
+    return _mvn_value(np.atleast_2d(y), np.atleast_2d(mu), Sigma, 0.0, np.int64(_COV))
 
 
 @kernel
@@ -822,9 +870,7 @@ def multi_normal_rng(mu, Sigma):
 
 @kernel
 def multi_normal_cholesky_lpdf(y, mu, L):
-    r = _mvn_core(np.atleast_2d(y), np.atleast_2d(mu), L, 0.0, np.int64(_CHOL),
-                  np.bool_(False))
-    return r[0] + r[1] + r[3]
+    return _mvn_value(np.atleast_2d(y), np.atleast_2d(mu), L, 0.0, np.int64(_CHOL))
 
 
 @kernel
@@ -863,9 +909,7 @@ def multi_normal_cholesky_rng(mu, L):
 
 @kernel
 def multi_normal_prec_lpdf(y, mu, Omega):
-    r = _mvn_core(np.atleast_2d(y), np.atleast_2d(mu), Omega, 0.0, np.int64(_PREC),
-                  np.bool_(False))
-    return r[0] + r[1] + r[3]
+    return _mvn_value(np.atleast_2d(y), np.atleast_2d(mu), Omega, 0.0, np.int64(_PREC))
 
 
 @kernel
@@ -919,9 +963,7 @@ def multi_normal_prec_rng(mu, Omega):
 
 @kernel
 def multi_student_t_lpdf(y, nu, mu, Sigma):
-    r = _mvn_core(np.atleast_2d(y), np.atleast_2d(mu), Sigma, nu, np.int64(_STUDENT),
-                  np.bool_(False))
-    return r[0] + r[1] + r[2] + r[3]
+    return _mvn_value(np.atleast_2d(y), np.atleast_2d(mu), Sigma, nu, np.int64(_STUDENT))
 
 
 @kernel
@@ -2157,20 +2199,12 @@ def _ov_cov_grad_like(V, dV):
 
 
 @kernel
-def _dlm_core(y, F, G, V, W, m0, C0, grad):
+def _dlm_forward(y, F, G, V, W, m0, C0, store):
+    """Kalman filter: (log density without the constant, ok, and when `store` the filter's
+    per-step quantities for the adjoint pass)."""
     r, T = y.shape
     n = G.shape[0]
-    dy = np.zeros((r if grad else 0, T))
-    dF = np.zeros((n if grad else 0, r))
-    dG = np.zeros((n if grad else 0, n))
-    dV = np.zeros((r if grad else 0, r))
-    dW = np.zeros((n if grad else 0, n))
-    dm0 = np.zeros(n if grad else 0)
-    dC0 = np.zeros((n if grad else 0, n))
-    if r == 0 or T == 0:
-        return 0.0, 0.0, dy, dF, dG, dV, dW, dm0, dC0
-    const = -0.5 * LOG_2PI * r * T
-    Ts = T if grad else 0
+    Ts = T if store else 0
     s_m = np.zeros((Ts, n))
     s_C = np.zeros((Ts, n, n))
     s_a = np.zeros((Ts, n))
@@ -2201,7 +2235,7 @@ def _dlm_core(y, F, G, V, W, m0, C0, grad):
         _symmetrize(Q)
         LQ, ok = _chol(Q)
         if not ok:
-            return -np.inf, 0.0, dy, dF, dG, dV, dW, dm0, dC0
+            return -np.inf, False, s_m, s_C, s_a, s_R, s_Qi, s_e
         for i in range(r):
             s = y[i, t]
             for j in range(n):
@@ -2218,7 +2252,7 @@ def _dlm_core(y, F, G, V, W, m0, C0, grad):
         for i in range(r):
             q += e[i] * v[i]
         lp -= 0.5 * (2.0 * _sum_log_diag(LQ) + q)
-        if grad:
+        if store:
             s_m[t] = m
             s_C[t] = C
             s_a[t] = a
@@ -2236,122 +2270,146 @@ def _dlm_core(y, F, G, V, W, m0, C0, grad):
         _symmetrize(Cn)
         m = mn
         C = Cn
-    if grad:
-        mbar = np.zeros(n)
-        Cbar = np.zeros((n, n))
-        for t in range(T - 1, -1, -1):
-            mp = s_m[t]
-            Cp = s_C[t]
-            a = s_a[t]
-            R = s_R[t]
-            Qi = s_Qi[t]
-            e = s_e[t]
-            v = np.zeros(r)
-            for i in range(r):
-                s = 0.0
-                for j in range(r):
-                    s += Qi[i, j] * e[j]
-                v[i] = s
-            RF = _matmul(R, F)
-            # lp_t = -0.5 (log|Q| + e' Qi e)
-            Qbar = -0.5 * Qi
-            for i in range(r):
-                for j in range(r):
-                    Qbar[i, j] += 0.5 * v[i] * v[j]
-            ebar = -v
-            # m_new = a + R F Qi e
-            abar = mbar.copy()
-            u = np.zeros(r)  # Qi F' R mbar
-            RFt_m = np.zeros(r)
+    return lp, True, s_m, s_C, s_a, s_R, s_Qi, s_e
+
+
+@kernel
+def _dlm_backward(F, G, s_m, s_C, s_a, s_R, s_Qi, s_e):
+    """Reverse-mode adjoint of the Kalman filter log density (seed 1) from the stored
+    forward quantities: (dy, dF, dG, dV, dW, dm0, dC0), symmetric matrices symmetrised."""
+    T, r = s_e.shape
+    n = G.shape[0]
+    dy = np.zeros((r, T))
+    dF = np.zeros((n, r))
+    dG = np.zeros((n, n))
+    dV = np.zeros((r, r))
+    dW = np.zeros((n, n))
+    mbar = np.zeros(n)
+    Cbar = np.zeros((n, n))
+    for t in range(T - 1, -1, -1):
+        mp = s_m[t]
+        Cp = s_C[t]
+        a = s_a[t]
+        R = s_R[t]
+        Qi = s_Qi[t]
+        e = s_e[t]
+        v = np.zeros(r)
+        for i in range(r):
+            s = 0.0
             for j in range(r):
-                s = 0.0
-                for i in range(n):
-                    s += RF[i, j] * mbar[i]
-                RFt_m[j] = s
-            for i in range(r):
-                s = 0.0
-                for j in range(r):
-                    s += Qi[i, j] * RFt_m[j]
-                u[i] = s
-            for i in range(r):
-                ebar[i] += u[i]
-            Fv = np.zeros(n)
+                s += Qi[i, j] * e[j]
+            v[i] = s
+        RF = _matmul(R, F)
+        # lp_t = -0.5 (log|Q| + e' Qi e)
+        Qbar = -0.5 * Qi
+        for i in range(r):
+            for j in range(r):
+                Qbar[i, j] += 0.5 * v[i] * v[j]
+        ebar = -v
+        # m_new = a + R F Qi e
+        abar = mbar.copy()
+        u = np.zeros(r)  # Qi F' R mbar
+        RFt_m = np.zeros(r)
+        for j in range(r):
+            s = 0.0
             for i in range(n):
-                s = 0.0
-                for j in range(r):
-                    s += F[i, j] * v[j]
-                Fv[i] = s
-            Rbar = np.zeros((n, n))
-            Rm = np.zeros(n)
-            for i in range(n):
-                s = 0.0
-                for j in range(n):
-                    Rbar[i, j] = mbar[i] * Fv[j]
-                    s += R[i, j] * mbar[j]
-                Rm[i] = s
-            for i in range(n):
-                for j in range(r):
-                    dF[i, j] += Rm[i] * v[j]
-            for i in range(r):
-                for j in range(r):
-                    Qbar[i, j] -= u[i] * v[j]
-            # C_new = R - R P R, P = F Qi F'
-            _symmetrize(Cbar)
-            FQi = _matmul(F, Qi)  # n x r
-            P = _matmul_nt(FQi, F)  # n x n
-            CRP = _matmul(_matmul(Cbar, R), P)
-            for i in range(n):
-                for j in range(n):
-                    Rbar[i, j] += Cbar[i, j] - CRP[i, j] - CRP[j, i]
-            Pbar = -_matmul(_matmul(R, Cbar), R)
-            FtPF = _matmul_tn(F, _matmul(Pbar, F))  # r x r
-            Qbar -= _matmul(_matmul(Qi, FtPF), Qi)
-            dF += 2.0 * _matmul(Pbar, FQi)
-            # Q = F' R F + V
-            _symmetrize(Qbar)
-            dV += Qbar
-            Rbar += _matmul_nt(_matmul(F, Qbar), F)
-            dF += 2.0 * _matmul(RF, Qbar)
-            # e = y_t - F' a
-            for i in range(r):
-                dy[i, t] = ebar[i]
-            for i in range(n):
-                s = 0.0
-                for j in range(r):
-                    s += F[i, j] * ebar[j]
-                    dF[i, j] -= a[i] * ebar[j]
-                abar[i] -= s
-            # R = G C G' + W
-            _symmetrize(Rbar)
-            dW += Rbar
-            dG += 2.0 * _matmul(_matmul(Rbar, G), Cp)
-            Cbar = _matmul_tn(G, _matmul(Rbar, G))
-            # a = G m
-            for i in range(n):
-                for j in range(n):
-                    dG[i, j] += abar[i] * mp[j]
-            mbar = np.zeros(n)
+                s += RF[i, j] * mbar[i]
+            RFt_m[j] = s
+        for i in range(r):
+            s = 0.0
+            for j in range(r):
+                s += Qi[i, j] * RFt_m[j]
+            u[i] = s
+        for i in range(r):
+            ebar[i] += u[i]
+        Fv = np.zeros(n)
+        for i in range(n):
+            s = 0.0
+            for j in range(r):
+                s += F[i, j] * v[j]
+            Fv[i] = s
+        Rbar = np.zeros((n, n))
+        Rm = np.zeros(n)
+        for i in range(n):
+            s = 0.0
             for j in range(n):
-                s = 0.0
-                for i in range(n):
-                    s += G[i, j] * abar[i]
-                mbar[j] = s
-        dm0 = mbar
+                Rbar[i, j] = mbar[i] * Fv[j]
+                s += R[i, j] * mbar[j]
+            Rm[i] = s
+        for i in range(n):
+            for j in range(r):
+                dF[i, j] += Rm[i] * v[j]
+        for i in range(r):
+            for j in range(r):
+                Qbar[i, j] -= u[i] * v[j]
+        # C_new = R - R P R, P = F Qi F'
         _symmetrize(Cbar)
-        dC0 = Cbar
-    return const, lp, dy, dF, dG, dV, dW, dm0, dC0
+        FQi = _matmul(F, Qi)  # n x r
+        P = _matmul_nt(FQi, F)  # n x n
+        CRP = _matmul(_matmul(Cbar, R), P)
+        for i in range(n):
+            for j in range(n):
+                Rbar[i, j] += Cbar[i, j] - CRP[i, j] - CRP[j, i]
+        Pbar = -_matmul(_matmul(R, Cbar), R)
+        FtPF = _matmul_tn(F, _matmul(Pbar, F))  # r x r
+        Qbar -= _matmul(_matmul(Qi, FtPF), Qi)
+        dF += 2.0 * _matmul(Pbar, FQi)
+        # Q = F' R F + V
+        _symmetrize(Qbar)
+        dV += Qbar
+        Rbar += _matmul_nt(_matmul(F, Qbar), F)
+        dF += 2.0 * _matmul(RF, Qbar)
+        # e = y_t - F' a
+        for i in range(r):
+            dy[i, t] = ebar[i]
+        for i in range(n):
+            s = 0.0
+            for j in range(r):
+                s += F[i, j] * ebar[j]
+                dF[i, j] -= a[i] * ebar[j]
+            abar[i] -= s
+        # R = G C G' + W
+        _symmetrize(Rbar)
+        dW += Rbar
+        dG += 2.0 * _matmul(_matmul(Rbar, G), Cp)
+        Cbar = _matmul_tn(G, _matmul(Rbar, G))
+        # a = G m
+        for i in range(n):
+            for j in range(n):
+                dG[i, j] += abar[i] * mp[j]
+        mbar = np.zeros(n)
+        for j in range(n):
+            s = 0.0
+            for i in range(n):
+                s += G[i, j] * abar[i]
+            mbar[j] = s
+    dm0 = mbar
+    _symmetrize(Cbar)
+    dC0 = Cbar
+    return dy, dF, dG, dV, dW, dm0, dC0
 
 
 @kernel
 def gaussian_dlm_obs_lpdf(y, F, G, V, W, m0, C0):
-    r = _dlm_core(y, F, G, _as_cov(V), W, m0, C0, np.bool_(False))
-    return r[0] + r[1]
+    if y.shape[0] == 0 or y.shape[1] == 0:
+        return 0.0
+    r = _dlm_forward(y, F, G, _as_cov(V), W, m0, C0, np.bool_(False))
+    return -0.5 * LOG_2PI * y.shape[0] * y.shape[1] + r[0]
 
 
 @kernel
 def gaussian_dlm_obs_lpdf_d(y, F, G, V, W, m0, C0):
-    r = _dlm_core(y, F, G, _as_cov(V), W, m0, C0, np.bool_(True))
-    return r[0] + r[1], r[2], r[3], r[4], _cov_grad_like(V, r[5]), r[6], r[7], r[8]
+    n = G.shape[0]
+    if y.shape[0] == 0 or y.shape[1] == 0:
+        return (0.0, np.zeros(y.shape), np.zeros(F.shape), np.zeros(G.shape),
+                np.zeros(V.shape), np.zeros(W.shape), np.zeros(n), np.zeros((n, n)))
+    f = _dlm_forward(y, F, G, _as_cov(V), W, m0, C0, np.bool_(True))
+    lp = -0.5 * LOG_2PI * y.shape[0] * y.shape[1] + f[0]
+    if not f[1]:
+        return (lp, np.zeros(y.shape), np.zeros(F.shape), np.zeros(G.shape),
+                np.zeros(V.shape), np.zeros(W.shape), np.zeros(n), np.zeros((n, n)))
+    g = _dlm_backward(F, G, f[2], f[3], f[4], f[5], f[6], f[7])
+    return lp, g[0], g[1], g[2], _cov_grad_like(V, g[3]), g[4], g[5], g[6]
 
 
 @kernel

@@ -462,10 +462,11 @@ def pow(x, y):
 @kernel
 def pow_d(x, y):
     v = x ** y
+    dx = y * x ** (y - 1.0)
     if x == 0.0:
         # d/dy 0^y = 0 for y > 0 (Stan math's convention at the boundary)
-        return v, y * x ** (y - 1.0), 0.0
-    return v, y * x ** (y - 1.0), v * math.log(x) if x > 0.0 else v * log(x)
+        return v, dx, 0.0
+    return v, dx, v * log(x)  # NaN for x < 0, where x^y is not differentiable in y
 
 
 @kernel

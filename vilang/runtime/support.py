@@ -6,6 +6,8 @@ kernel's locals; `push_*` return the (possibly reallocated) array and the new po
 import math
 
 import numpy as np
+from numba import types
+from numba.extending import overload
 
 from vilang.runtime.jit import kernel
 
@@ -217,6 +219,8 @@ def write_colmajor(out, pos, value):
     all dimensions, array dimensions included); returns the next position."""
     flat = np.ascontiguousarray(np.asarray(value).T).reshape(-1)
     n = flat.shape[0]
+    if pos + n > out.shape[0]:
+        raise ValueError("write_array: more output values than the output array holds")
     out[pos:pos + n] = flat
     return pos + n
 
@@ -426,3 +430,79 @@ def acc_const(out, c):
     o = out.reshape(-1)
     for i in range(o.shape[0]):
         o[i] += c
+
+
+@kernel
+def ode_contract(sens, g, start, size):
+    """sum over output times t of S[t][:, start:start+size]^T g[t]: the adjoint of the
+    parameters in that block of the sensitivity matrix."""
+    out = np.zeros(size)
+    for t in range(sens.shape[0]):
+        for i in range(sens.shape[1]):
+            gi = g[t, i]
+            for k in range(size):
+                out[k] += sens[t, i, start + k] * gi
+    return out
+
+
+@kernel
+def dp_combine(z, h, a1, k1, a2, k2, a3, k3, a4, k4, a5, k5, a6, k6):
+    """z + h * (a1 k1 + ... + a6 k6): one stage of an explicit Runge-Kutta step."""
+    out = np.empty(z.shape[0])
+    for i in range(z.shape[0]):
+        out[i] = z[i] + h * (a1 * k1[i] + a2 * k2[i] + a3 * k3[i] + a4 * k4[i]
+                             + a5 * k5[i] + a6 * k6[i])
+    return out
+
+
+@kernel
+def dp_error(z, z5, e, atol, rtol):
+    """The scaled error norm max |e_i| / (atol + rtol max(|z_i|, |z5_i|)) of a step."""
+    q = 0.0
+    for i in range(z.shape[0]):
+        s = atol + rtol * max(abs(z[i]), abs(z5[i]))
+        r = abs(e[i]) / s
+        if not (r <= q):
+            q = r
+    return q
+
+
+@kernel
+def ode_coupled(jy, s_flat, jp, n, m):
+    """d S / dt = J_y S + J_p for the sensitivities S (n x m, flattened row-major)."""
+    out = np.empty(n * m)
+    for i in range(n):
+        for k in range(m):
+            acc_ = jp[i, k]
+            for j in range(n):
+                acc_ += jy[i, j] * s_flat[j * m + k]
+            out[i * m + k] = acc_
+    return out
+
+
+@kernel
+def zeros2(a, b):
+    return np.zeros((a, b))
+
+
+@kernel
+def zeros3(a, b, c):
+    return np.zeros((a, b, c))
+
+
+def set_row(mat, i, start, values):
+    """mat[i, start:start + size] = values (a scalar or an array of any shape)."""
+
+
+@overload(set_row, jit_options={"cache": True})
+def _set_row(mat, i, start, values):
+    if isinstance(values, types.Array):
+        def impl(mat, i, start, values):
+            v = np.ascontiguousarray(values).reshape(-1)
+            for k in range(v.shape[0]):
+                mat[i, start + k] = v[k]
+        return impl
+
+    def impl_scalar(mat, i, start, values):
+        mat[i, start] = values
+    return impl_scalar
