@@ -55,7 +55,10 @@ class CompiledModel:
         self.filename = filename
         self.name = Path(filename).stem
         self.ir = optimize(lower(checked))
-        self.generated: GeneratedModule = ModuleBuilder(self.ir, filename, code).build()
+        try:
+            self.generated: GeneratedModule = ModuleBuilder(self.ir, filename, code).build()
+        except ModelError as err:
+            raise err.with_source(filename, code) from None
         self.key = model_key(code)
         self.module = load_module(self.key, self.generated.source)
 

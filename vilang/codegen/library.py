@@ -37,7 +37,7 @@ def fam_fn(fam, *names):
         fn = getattr(fam, n, None) or extra.get(n)
         if fn is not None:
             return fn
-    raise InternalCompilerError(f"runtime family lacks {names}")
+    raise InternalCompilerError(f"runtime family lacks {names}")  # pragma: no cover
 
 
 def conditions(fam) -> list[str]:
@@ -51,7 +51,7 @@ def forward(ctx: KernelContext, op: I.Op):
     if suffix:
         kind, fam = family(fam_name)
         if fam is None:
-            raise InternalCompilerError(f"no runtime implementation of {op.prim}")
+            raise not_implemented(op)
         if kind == "univariate":
             return univariate_forward(ctx, op, fam_name, suffix, fam)
         return multivariate_forward(ctx, op, fam_name, suffix, fam)
@@ -113,9 +113,17 @@ def function_impl(op: I.Op):
         if impl is not None and not impl.elementwise:
             impl = None
     if impl is None:
-        raise InternalCompilerError(
-            f"no runtime implementation of {op.prim}({', '.join(str(a.type) for a in op.args)})")
+        raise not_implemented(op)
     return impl
+
+
+def not_implemented(op: I.Op):
+    """A built-in the checker knows but the runtime has no kernel for: a located error."""
+    from vilang.errors import SemanticError
+    types = ", ".join(str(a.type) for a in op.args)
+    return SemanticError(
+        f'vilang cannot compile calls of the built-in "{op.prim}({types})" yet: it type-checks, '
+        "but the runtime has no kernel for it. docs/language.md lists what compiles.", op.loc)
 
 
 # ---------------------------------------------------------------- univariate distributions
