@@ -99,7 +99,7 @@ def conjugate():
 @pytest.fixture(scope="module")
 def conjugate_fit(conjugate):
     bm, _ = conjugate
-    return advi_fit(bm, seed=3, tol=0.05, draws=4000)
+    return advi_fit(bm, seed=3, tol=0.05, iter=40000, draws=4000)
 
 
 def test_mean_field_is_exact_where_it_can_be(conjugate, conjugate_fit):

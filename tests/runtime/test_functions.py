@@ -21,9 +21,10 @@ rho and Gamma, log_mix's theta) along directions with zero (row) sums.
 
 A new FUNCTIONS entry without a reference fails `test_value` until one is added here.
 
-Compilation dominates the run time (about 500 kernels), so a module fixture first compiles
-the kernels of the selected tests in two processes at once, one of them a subprocess that
-fills numba's on-disk cache for the other (`_warm`); set VILANG_TEST_SERIAL=1 to skip that.
+Compilation dominates the run time (about 500 kernels, some 130 s of CPU when numba's cache is
+cold), so a module fixture first compiles the kernels of the selected tests in two processes
+at once: a subprocess compiles the linear algebra into numba's on-disk cache while this
+process compiles the rest (`_warm`); set VILANG_TEST_SERIAL=1 to skip that.
 """
 import math
 import os
@@ -42,7 +43,7 @@ from scipy.spatial.distance import cdist
 from vilang.runtime import linalg as L
 from vilang.runtime import scalar as S
 from vilang.runtime import tensor as T
-from vilang.runtime.functions import FUNCTIONS, OMITTED, is_real_type, lookup, real_args
+from vilang.runtime.functions import FUNCTIONS, OMITTED, lookup, real_args
 
 CASES = [(name, k, impl) for name, impls in sorted(FUNCTIONS.items())
          for k, impl in enumerate(impls)]
@@ -351,13 +352,18 @@ def _compile_in_parallel(request):
     if (len(keys) < 40 or (os.cpu_count() or 1) < 2
             or os.environ.get("VILANG_TEST_SERIAL")):
         return
+    # linear algebra (about half the compile time, and the only user of numba's LAPACK
+    # bindings, which are slow to compile the first time) in the helper, the rest here
+    cases = _cases_for(keys)
+    theirs = [f"{n}:{k}" for n, k, impl in cases if impl.value.py_func.__module__ == L.__name__]
+    mine = [c for c in cases if c[2].value.py_func.__module__ != L.__name__]
     env = dict(os.environ)
     root = str(here.parents[2])
     env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
-    helper = subprocess.Popen([sys.executable, str(here), "--warm", ",".join(keys[1::2])],
+    helper = subprocess.Popen([sys.executable, str(here), "--warm", ",".join(theirs)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _warm(_cases_for(keys[0::2]))
+        _warm(mine)
     finally:
         helper.wait()
 
@@ -899,6 +905,57 @@ def test_domain_errors():
         T.sort_asc_v(np.array([1.0, math.nan]))
     with pytest.raises(ValueError):
         L.gp_exp_quad_cov_a(np.ones(3), 1.0, -1.0)
+
+
+def test_large_matrices():
+    """Sizes past the solver block (48): blocked triangular solves and the Cholesky VJP."""
+    rng = np.random.default_rng(7)
+    n = 130
+    low = np.tril(rng.normal(size=(n, n)) / math.sqrt(n)) + np.diag(rng.uniform(1, 2, n))
+    b = rng.normal(size=(n, 3))
+    np.testing.assert_allclose(L.mdivide_left_tri_low_mm(low, b),
+                               sla.solve_triangular(low, b, lower=True), rtol=1e-10)
+    bt = np.ascontiguousarray(b.T)
+    np.testing.assert_allclose(L.mdivide_right_tri_low_mm(bt, low),
+                               sla.solve_triangular(low, b, lower=True, trans="T").T,
+                               rtol=1e-10)
+    a = spd(rng, n)
+    np.testing.assert_allclose(L.mdivide_left_spd_mm(a, b), np.linalg.solve(a, b), rtol=1e-9)
+    value = L.cholesky_decompose_m(a)
+    wbar = rng.normal(size=(n, n))
+    (abar,) = L.cholesky_decompose_m_vjp(a, value, wbar)
+    d = rng.normal(size=(n, n))
+    d = 0.5 * (d + d.T)
+    h = 1e-6
+    fd = (np.sum(wbar * np.linalg.cholesky(a + h * d))
+          - np.sum(wbar * np.linalg.cholesky(a - h * d))) / (2 * h)
+    assert abs(fd - np.sum(abar * d)) <= 1e-6 * np.abs(abar).sum()
+
+
+@pytest.mark.parametrize("kind", [1, 2, 3])
+def test_gp_kernel_core(kind):
+    """The shared distance-based GP core's other kernels (exponential, Matern 3/2 and 5/2),
+    ready for gp_exponential_cov / gp_matern32_cov / gp_matern52_cov."""
+    rng = np.random.default_rng(kind)
+    x1, x2 = rng.normal(size=(4, 2)), rng.normal(size=(3, 2))
+    alpha, rho = 1.3, np.array([0.7, 1.6])
+    s = cdist(x1 / rho, x2 / rho)
+    r3, r5 = math.sqrt(3) * s, math.sqrt(5) * s
+    want = alpha ** 2 * {1: np.exp(-s), 2: (1 + r3) * np.exp(-r3),
+                         3: (1 + r5 + r5 ** 2 / 3) * np.exp(-r5)}[kind]
+    np.testing.assert_allclose(L._gp_cov(x1, x2, alpha, rho, kind, False), want, rtol=1e-12)
+    wbar = rng.normal(size=(4, 3))
+    g1, g2, ga, gr = L._gp_cov_vjp(x1, x2, alpha, rho, kind, False, wbar, True, True, True)
+    d1, d2, da, dr = (rng.normal(size=(4, 2)), rng.normal(size=(3, 2)), rng.normal(),
+                      rng.normal(size=2))
+    h = 1e-6
+
+    def phi(t):
+        return np.sum(wbar * L._gp_cov(x1 + t * d1, x2 + t * d2, alpha + t * da, rho + t * dr,
+                                       kind, False))
+    fd = (phi(h) - phi(-h)) / (2 * h)
+    predicted = np.sum(g1 * d1) + np.sum(g2 * d2) + ga * da + np.sum(gr * dr)
+    assert abs(fd - predicted) <= 1e-6 * max(1.0, abs(predicted))
 
 
 # ---------------------------------------------------------------------------------------------

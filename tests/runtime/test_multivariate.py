@@ -969,3 +969,23 @@ def test_invalid_points_give_minus_inf():
     S = np.array([[1.0, 2.0], [2.0, 1.0]])
     assert mv.multi_normal_lpdf(np.zeros(2), np.zeros(2), S) == -np.inf
     assert mv.wishart_lpdf(S, 3.0, np.eye(2)) == -np.inf
+
+
+def test_seed_makes_draws_reproducible():
+    S = np.array([[2.0, 0.3], [0.3, 1.0]])
+    mv.seed(5)
+    a = mv.multi_normal_rng(np.zeros(2), S)
+    mv.seed(5)
+    b = mv.multi_normal_rng(np.zeros(2), S)
+    assert np.array_equal(a, b)
+
+
+def test_out_of_support_values():
+    bad = np.array([[1.0, 2.0], [2.0, 1.0]])
+    assert np.all(np.isnan(mv.multi_normal_rng(np.zeros(2), bad)))
+    assert np.all(np.isnan(mv.wishart_rng(0.5, np.eye(2))))
+    assert mv.categorical_lpmf(np.int64(4), np.array([0.5, 0.5])) == -np.inf
+    assert mv.ordered_logistic_lpmf(np.array([1, 9]), np.zeros(2), np.array([0.0])) == -np.inf
+    x = np.ones((2, 2))
+    assert G.categorical_logit_glm_lpmf(np.array([1, 3]), x, np.zeros(2), np.zeros((2, 2))) \
+        == -np.inf

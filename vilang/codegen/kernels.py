@@ -70,6 +70,8 @@ class ModuleBuilder:
             out.line("@kernel")
         out.line(header)
         out.depth = 1
+        out.line("yes_ = err[0] == err[0]      # run-time booleans (see library.flag)")
+        out.line("no_ = not yes_")
         for line in prologue:
             out.line(line)
         for name, v in sorted(em.named.items()):

@@ -217,8 +217,14 @@ def univariate_adjoint(ctx, op, fam_name, suffix, fam):
 
 def activity_flags(op: I.Op, fam) -> str:
     """`dropped` takes one flag per real-valued argument: is it a parameter?"""
-    return ", ".join("True" if isinstance(op.args[k], I.Var) and op.args[k].active else "False"
+    return ", ".join(flag(isinstance(op.args[k], I.Var) and op.args[k].active)
                      for k in sorted(real_arg_positions(op, fam)))
+
+
+def flag(value: bool) -> str:
+    """A boolean as a run-time (non-literal) value: numba would otherwise compile one
+    specialisation of the callee per combination of literal flags."""
+    return "yes_" if value else "no_"
 
 
 def real_arg_positions(op, fam) -> dict[int, int]:
@@ -289,8 +295,7 @@ def multivariate_forward(ctx, op, fam_name, suffix, fam):
         w.line(ctx.fail_stmt)
     w.line(f"{dst} = {ctx.ref(fam_fn(fam, 'lpdf', 'lpmf'))}({args})")
     if suffix in ("_lupdf", "_lupmf"):
-        flags = ", ".join("True" if isinstance(a, I.Var) and a.active else "False"
-                          for a in op.args)
+        flags = ", ".join(flag(isinstance(a, I.Var) and a.active) for a in op.args)
         with w.block("if propto:"):
             w.line(f"{dst} -= {ctx.ref(fam_fn(fam, 'dropped'))}({args}, {flags})")
 
@@ -331,7 +336,7 @@ def _user_args(ctx: KernelContext, op: I.Op) -> list[str]:
 
 
 def _propto(op: I.Op) -> str:
-    return "propto" if op.prim.endswith("~") else "False"
+    return "propto" if op.prim.endswith("~") else "no_"
 
 
 def user_call_forward(ctx: KernelContext, op: I.Op):
@@ -414,8 +419,7 @@ def density_with_adjoint(ctx: KernelContext, op: I.Op):
     w.line(f"r{op.dst.name}_ = {ctx.ref(fam_fn(fam, *names))}({args})")
     w.line(f"{dst} = r{op.dst.name}_[0]")
     if suffix in ("_lupdf", "_lupmf"):
-        flags = ", ".join("True" if isinstance(a, I.Var) and a.active else "False"
-                          for a in op.args)
+        flags = ", ".join(flag(isinstance(a, I.Var) and a.active) for a in op.args)
         with w.block("if propto:"):
             w.line(f"{dst} -= {ctx.ref(fam_fn(fam, 'dropped'))}({args}, {flags})")
     for k, pos in mv_real_positions(op, fam).items():

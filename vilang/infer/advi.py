@@ -43,14 +43,19 @@ from typing import NamedTuple
 
 import numpy as np
 
-from vilang.infer import core, loop as L
+from vilang.infer import core, loop as L, precond
 from vilang.io.data import DataError
 
-ETA_CANDIDATES = (100.0, 10.0, 1.0, 0.1, 0.01)
+# Stan's candidates for its own sequence; the scale-free sequences measure steps in q's sds,
+# where a step of 100 sds is never right, so their grid starts at 1
+ETA_CANDIDATES = {core.STAN: (100.0, 10.0, 1.0, 0.1, 0.01),
+                  core.ADAGRAD: (1.0, 0.3, 0.1, 0.03, 0.01),
+                  core.ADAM: (1.0, 0.3, 0.1, 0.03, 0.01)}
 RANDOM_INIT_TRIES = 100
 ALGORITHMS = {"meanfield": core.MEANFIELD, "fullrank": core.FULLRANK}
 OPTIMIZERS = {"adagrad": core.ADAGRAD, "adam": core.ADAM, "stan": core.STAN}
 BLOCK_MEMORY = 2_000_000        # floats kept for the block means of the stopping rule
+EXTREME = 30.0                  # an unconstrained value this far from 0 means q ran away
 
 
 class FitError(Exception):
@@ -66,7 +71,8 @@ class Settings:
     search).  eta: step-size scale; None searches Stan's candidates 100, 10, 1, 0.1, 0.01 with
     `adapt_iter` iterations each.  max_iter: iterations after the search.  tol: the stopping
     rule's tolerance (see stopping.py).  block: iterations per block of the stopping rule and
-    the ELBO trace.  max_consecutive_failures: failed steps in a row that end the run."""
+    the ELBO trace.  max_consecutive_failures: failed steps in a row that end the run.
+    dense: Newton steps for mean-field locations (precond.py; default optimizer only)."""
 
     algorithm: str = "meanfield"
     optimizer: str = "adagrad"
@@ -79,6 +85,7 @@ class Settings:
     block: int = 25
     min_window: int = 4
     max_consecutive_failures: int = 20
+    dense: bool = True
 
     def __post_init__(self):
         if self.algorithm not in ALGORITHMS:
@@ -110,6 +117,8 @@ class State(NamedTuple):
     blocks: np.ndarray       # mean of lam per block
     belbo: np.ndarray        # mean ELBO per block (log density up to its dropped constants)
     bad: np.ndarray          # last failing and last good draw (2 x D)
+    hess: np.ndarray         # dense preconditioner: Hessian estimate, inverse Cholesky factor
+    hvec: np.ndarray         # dense preconditioner: mean gradient, marginal sds
     eta: float               # the step-size scale in use
 
     def copy(self) -> "State":
@@ -170,6 +179,8 @@ class ADVI:
         self.d = bm.param_unc_num()
         self.n = int(core.n_params(self.d, self.family))
         self.loop = model_loop(bm)
+        self.dense = (self.family == core.MEANFIELD and settings.optimizer == "adagrad"
+                      and settings.dense and 0 < self.d <= precond.DENSE_MAX)
         self.block = max(settings.block, math.ceil(
             self.n * (settings.max_iter + settings.adapt_iter + 1) / BLOCK_MEMORY))
 
@@ -189,8 +200,10 @@ class ADVI:
         ist = np.zeros(L.N_IST, np.int64)
         fst = np.zeros(L.N_FST)
         fst[L.ETA_SCALE] = 1.0
+        hd = d if self.dense else 0
         return State(lam, np.zeros((2, n)), ist, fst, np.zeros(n), np.zeros((n_blocks, n)),
-                     np.zeros(n_blocks), np.zeros((2, d)), float(eta if eta else s.eta or 1.0))
+                     np.zeros(n_blocks), np.zeros((2, d)), np.zeros((2, hd, hd)),
+                     np.zeros((2, hd)), float(eta if eta else s.eta or 1.0))
 
     def _config(self, state: State, max_iter: int, check: bool):
         s = self.settings
@@ -204,6 +217,7 @@ class ADVI:
         cfg_i[L.C_MAX_CONSEC] = s.max_consecutive_failures
         cfg_i[L.C_SEED] = self.seed
         cfg_i[L.C_CHECK] = int(check)
+        cfg_i[L.C_DENSE] = int(self.dense)
         cfg_f = np.zeros(L.N_CFG_F)
         cfg_f[L.C_ETA] = state.eta
         cfg_f[L.C_TOL] = s.tol
@@ -229,7 +243,8 @@ class ADVI:
             n = min(chunk, remaining)
             t0 = time.perf_counter()
             self.loop.run(state.lam, state.acc, state.ist, state.fst, state.bsum, state.blocks,
-                          state.belbo, state.bad, kb.data, kb.tdata, cfg_i, cfg_f, n)
+                          state.belbo, state.bad, state.hess, state.hvec, kb.data, kb.tdata,
+                          cfg_i, cfg_f, n)
             dt = time.perf_counter() - t0
             remaining -= n
             if progress is not None:
@@ -255,14 +270,17 @@ class ADVI:
         return float(value), int(site)
 
     def adapt(self, state: State, log=None) -> State:
-        """Stan's eta search: from `state`, run settings.adapt_iter iterations with each of
-        eta = 100, 10, 1, 0.1, 0.01 and take the last eta before the ELBO got worse.  Returns
-        the chosen candidate's state (not the initial one, as Stan would)."""
+        """Stan's eta search: from `state`, run settings.adapt_iter iterations with each
+        candidate eta in turn (Stan's 100, 10, 1, 0.1, 0.01 for optimizer "stan"; 1, 0.3,
+        0.1, 0.03, 0.01 for the sequences in q's own units) and take the last eta before the
+        ELBO got worse.  Every candidate's ELBO uses the same draws.  Returns the chosen
+        candidate's state (Stan restarts from the initial one)."""
         elbo_init, site = self.elbo(state.lam, 0)
         if not math.isfinite(elbo_init):
             raise FitError(self._elbo_failure(site))
         prev_elbo, prev = -math.inf, None
-        for i, eta in enumerate(ETA_CANDIDATES):
+        candidates = ETA_CANDIDATES[OPTIMIZERS[self.settings.optimizer]]
+        for i, eta in enumerate(candidates):
             s = self.run(state._replace(eta=eta), max_iter=state.iteration +
                          self.settings.adapt_iter, check=False)
             if s.stop_code == L.FATAL:
@@ -274,11 +292,12 @@ class ADVI:
                     "iterations")
             if value < prev_elbo and prev_elbo > elbo_init:
                 return self.resume(prev)
-            if i == len(ETA_CANDIDATES) - 1:
+            if i == len(candidates) - 1:
                 if value > elbo_init:
                     return self.resume(s)
                 raise FitError(
-                    "ADVI failed: every step size tried (eta = 100, 10, 1, 0.1, 0.01) made "
+                    f"ADVI failed: every step size tried (eta = "
+                    f"{', '.join(f'{c:g}' for c in candidates)}) made "
                     f"the ELBO worse than at the initial point ({elbo_init:.6g}).\nWhat to "
                     "try: start from better initial values (--init), give eta yourself "
                     "(--eta 0.001), or check the model for parameters the data do not "
@@ -346,32 +365,57 @@ class ADVI:
             lines.append(f"The last failure: {bm.site_message(site)}.")
         culprits = self._culprits(state.bad[0], state.bad[1])
         if culprits:
-            lines.append("Parameters involved: " + "; ".join(culprits) + ".")
-        lines.append(
-            "What to try: declare each parameter with the constraint its use needs (a scale "
-            "used in normal(mu, sigma) must be <lower=0>, a probability <lower=0, upper=1>), "
-            "so that no value on the unconstrained scale is outside the model's support; or "
-            "start closer to the posterior (--init) with a smaller step size (--eta 0.01).")
+            lines.append("Parameters involved: " + "; ".join(t for _, t in culprits) + ".")
+        if culprits and all(abs(state.bad[0][i]) > EXTREME for i, _ in culprits):
+            lines.append(
+                "What to try: q ran off to extreme values on the unconstrained scale, which "
+                "usually means the step size was too large or the posterior is improper (a "
+                "parameter with neither a proper prior nor data to pin it down): give a "
+                "smaller step size (--eta 0.01), initial values (--init), or proper priors.")
+        else:
+            lines.append(
+                "What to try: declare each parameter with the constraint its use needs (a "
+                "scale used in normal(mu, sigma) must be <lower=0>, a probability "
+                "<lower=0, upper=1>), so that no value on the unconstrained scale is outside "
+                "the model's support; or start closer to the posterior (--init) with a "
+                "smaller step size (--eta 0.01).")
         return "\n".join(lines)
 
-    def _culprits(self, bad: np.ndarray, good: np.ndarray) -> list[str]:
-        """The coordinates that alone make a good draw fail when set to the failing draw's
-        value (else the ones that moved most), named with their values."""
+    def _culprits(self, bad: np.ndarray, good: np.ndarray) -> list[tuple[int, str]]:
+        """(index, description) of the unconstrained coordinates that alone make the last
+        good draw fail when set to the failing draw's value (else of the ones farthest from
+        zero), with their values."""
         names = self.bm.param_unc_names()
+
+        def describe(i, extra=""):
+            scale = " on the unconstrained scale" if names[i] in self._constrained else ""
+            return i, f"{names[i]} = {bad[i]:.4g}{scale}{extra}"
+
         if not (np.all(np.isfinite(bad)) and np.all(np.isfinite(good))) or not np.any(good):
-            order = np.argsort(-np.abs(bad))[:3]
-            return [f"{names[i]} = {bad[i]:.4g}" for i in order if np.isfinite(bad[i])]
+            order = np.argsort(-np.abs(np.nan_to_num(bad, nan=np.inf)))[:3]
+            return [describe(i) for i in order]
         found = []
         for i in np.flatnonzero(bad != good):
             trial = good.copy()
             trial[i] = bad[i]
             lp, grad = self.bm.log_density_gradient(trial)
             if not (math.isfinite(lp) and np.all(np.isfinite(grad))):
-                found.append(f"{names[i]} = {bad[i]:.4g} fails (it was {good[i]:.4g} at the "
-                             "last good draw)")
+                found.append(describe(i, f" fails (it was {good[i]:.4g} at the last good "
+                                         "draw)"))
             if len(found) == 5:
                 break
         return found
+
+    @property
+    def _constrained(self) -> set:
+        """Unconstrained coordinate names of parameters that have a constraint."""
+        names = set()
+        for q in self.bm.model.ir.parameters:
+            if q.transform != "identity":
+                names.update(n for n in self.bm.param_unc_names()
+                             if n == q.name or n.startswith(q.name + "[") or
+                             n.startswith(q.name + "."))
+        return names
 
 
 # ----------------------------------------------------------------------------- inits

@@ -117,8 +117,8 @@ def compile_loop(advi: ADVI) -> None:
     kb = advi.bm.kernels
     s = advi.init(np.zeros(advi.d))
     cfg_i, cfg_f = advi._config(s, 0, False)
-    advi.loop.run(s.lam, s.acc, s.ist, s.fst, s.bsum, s.blocks, s.belbo, s.bad, kb.data,
-                  kb.tdata, cfg_i, cfg_f, 0)
+    advi.loop.run(s.lam, s.acc, s.ist, s.fst, s.bsum, s.blocks, s.belbo, s.bad, s.hess,
+                  s.hvec, kb.data, kb.tdata, cfg_i, cfg_f, 0)
     advi.loop.elbo(s.lam, advi.d, advi.family, 0, 0, 0, kb.data, kb.tdata)
     n_out = advi.bm.param_num(True, True)
     advi.loop.draws(s.lam, advi.d, advi.family, 0, 0, 0, 1, kb.data, kb.tdata,

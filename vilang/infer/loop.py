@@ -22,6 +22,7 @@ from vilang.infer.core import (TAG_DRAW, TAG_ELBO, TAG_GQ, TAG_STEP, add_draw_gr
                                add_entropy_gradient, bad_coordinates, copy_into, draw_point,
                                entropy, fill, fill_normal, rate, row_scales, seed_int,
                                state_ok, step, step_scales, stream_key)
+from vilang.infer import precond
 from vilang.infer.stopping import converged, window_size, window_test
 from vilang.runtime.jit import kernel
 
@@ -30,15 +31,15 @@ from vilang.infer._standin import log_density, log_density_grad, write_array
 # </model-kernels>
 
 # integer state `ist`
-K, NB, IN_BLOCK, STOP, CONSEC, SKIPPED, DROPPED, SITE, BAD_KIND = range(9)
-N_IST = 9
+K, NB, IN_BLOCK, STOP, CONSEC, SKIPPED, DROPPED, SITE, BAD_KIND, HESS_N, DENSE = range(11)
+N_IST = 11
 # float state `fst`
 ETA_SCALE, DRIFT, NOISE, CHI2, ELBO_SUM = range(5)
 N_FST = 5
 # integer configuration `cfg_i`
 C_FAMILY, C_OPTIMIZER, C_GRAD_SAMPLES, C_MAX_ITER, C_BLOCK, C_MIN_WINDOW, C_MAX_CONSEC, \
-    C_SEED, C_CHECK = range(9)
-N_CFG_I = 9
+    C_SEED, C_CHECK, C_DENSE = range(10)
+N_CFG_I = 10
 # float configuration `cfg_f`
 C_ETA, C_TOL = range(2)
 N_CFG_F = 2
@@ -75,7 +76,8 @@ def long_enough(k, eta, optimizer):
 
 
 @kernel
-def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, data, tdata, cfg_i, cfg_f, n_steps):
+def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, data, tdata, cfg_i, cfg_f,
+        n_steps):
     """Advance the state by up to `n_steps` iterations (fewer if the run stops)."""
     d = bad.shape[1]
     family = cfg_i[C_FAMILY]
@@ -90,6 +92,11 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, data, tdata, cfg_i, cfg_f,
     unit = np.empty(n)
     sd = np.empty(d)
     acc_new = np.empty((2, n))
+    dense = cfg_i[C_DENSE] != 0
+    hd = d if dense else 0
+    hsum = np.empty((hd, hd))
+    gsum = np.empty(hd)
+    gmu = np.empty(hd)
     err = np.zeros(2, np.int64)
     rng = np.zeros(1, np.uint64)
     on = n_steps >= 0          # a run-time True: a literal would compile the kernel again
@@ -107,6 +114,10 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, data, tdata, cfg_i, cfg_f,
         good = 0
         dropped = 0
         row_scales(lam, d, family, sd)
+        if dense:
+            fill(gsum, 0.0)
+            for i in range(hd):
+                fill(hsum[i], 0.0)
         while good < m and dropped < 10 * m:
             fill_normal(rng, eta)
             draw_point(lam, d, family, sd, eta, zeta)
@@ -132,15 +143,25 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, data, tdata, cfg_i, cfg_f,
             good += 1
             lp_sum += lp
             add_draw_gradient(lam, d, family, sd, g, eta, gl)
+            if dense:
+                precond.add_sample(hsum, gsum, g, hvec[0], eta, sd)
         ist[DROPPED] += dropped
         ok = good == m
         if ok:
             for p in range(n):
                 gl[p] /= m
+            if dense:
+                ist[HESS_N] += 1
+                precond.update(hess[0], hvec[0], hsum, gsum, m, ist[HESS_N])
+                for i in range(d):
+                    gmu[i] = gl[i]
             add_entropy_gradient(lam, d, family, gl)
             step_scales(lam, d, family, cfg_i[C_OPTIMIZER], sd, unit)
-            step(lam, gl, acc, k, cfg_f[C_ETA] * fst[ETA_SCALE], cfg_i[C_OPTIMIZER], unit,
-                 new, acc_new)
+            eta_k = cfg_f[C_ETA] * fst[ETA_SCALE]
+            step(lam, gl, acc, k, eta_k, cfg_i[C_OPTIMIZER], unit, new, acc_new)
+            if dense and ist[DENSE] != 0:
+                precond.newton_step(hess[1], hvec[1], gmu, lam,
+                                    rate(k, eta_k, cfg_i[C_OPTIMIZER]), new)
             ok = state_ok(new, d, family)
             if not ok:
                 ist[BAD_KIND] = BAD_STATE
@@ -172,8 +193,12 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, data, tdata, cfg_i, cfg_f,
             fill(bsum, 0.0)
             fst[ELBO_SUM] = 0.0
             ist[IN_BLOCK] = 0
+            if dense and ist[HESS_N] >= precond.READY:
+                ist[DENSE] = 1 if precond.refactor(hess[0], hess[1], hvec[1]) else 0
             w = window_size(ist[NB], cfg_i[C_MIN_WINDOW])
-            if cfg_i[C_CHECK] != 0 and w > 0:
+            # test every block early on, then every nb/16 blocks: its cost grows with the
+            # history, and this keeps it a small constant per iteration
+            if cfg_i[C_CHECK] != 0 and w > 0 and ist[NB] % max(1, ist[NB] // 16) == 0:
                 drift, noise, chi2 = window_test(blocks, ist[NB], w, d, family, new)
                 fst[DRIFT] = drift
                 fst[NOISE] = noise

@@ -35,8 +35,8 @@ from numba.extending import overload
 
 from .jit import kernel
 from .multivariate import (LOG_2PI, _all_finite, _all_finite_any, _as1d, _at, _digamma,
-                           _inv_logit, _is_ordered, _is_vec, _like, _log1p_exp, _nobs,
-                           _ord_term, _register, _vlen)
+                           _inv_logit, _is_ordered, _is_vec, _like, _nobs, _ord_term,
+                           _register, _vlen)
 
 
 def _xv(x, n, k):
@@ -271,9 +271,11 @@ def _bernoulli_logit_glm_core(yv, sy, X, sx, av, sa, beta, grad, want_dx):
             eta += X[ix, k] * beta[k]
         sign = 2.0 * yv[n * sy] - 1.0
         yt = sign * eta
-        lp -= _log1p_exp(-yt)
+        # log p = -log1p(exp(-yt)); d/d eta = sign * inv_logit(-yt); one exp for both
+        ex = math.exp(-abs(yt))
+        lp -= (max(-yt, 0.0) + math.log1p(ex))
         if grad:
-            g = sign * _inv_logit(-yt)
+            g = sign * ((1.0 if yt < 0.0 else ex) / (1.0 + ex))
             da[n * sa] += g
             for k in range(K):
                 db[k] += g * X[ix, k]
@@ -456,6 +458,10 @@ def _nb2_glm_core(yv, sy, X, sx, av, sa, beta, pv, sp, grad, want_dx):
     t_prec = 0.0
     t_mid = 0.0
     t_lin = 0.0
+    # a scalar phi: its logs, lgamma and digamma once
+    lph0 = math.log(pv[0]) if pv.shape[0] > 0 else 0.0
+    lg0 = math.lgamma(pv[0]) if pv.shape[0] > 0 else 0.0
+    dg0 = _digamma(pv[0]) if (grad and pv.shape[0] > 0) else 0.0
     for n in range(N):
         ix = n * sx
         eta = av[n * sa]
@@ -463,24 +469,29 @@ def _nb2_glm_core(yv, sy, X, sx, av, sa, beta, pv, sp, grad, want_dx):
             eta += X[ix, k] * beta[k]
         yn = float(yv[n * sy])
         ph = pv[n * sp]
-        lph = math.log(ph)
-        # log(phi + exp(eta))
-        lse = eta + _log1p_exp(lph - eta) if eta > lph else lph + _log1p_exp(eta - lph)
+        lph = math.log(ph) if sp == 1 else lph0
+        lgph = math.lgamma(ph) if sp == 1 else lg0
+        # lse = log(phi + exp(eta)); q = exp(eta - lse), p = 1 - q = phi exp(-lse), one exp
+        d = eta - lph
+        ed = math.exp(-abs(d))
+        lse = lph + max(d, 0.0) + math.log1p(ed)
+        q = (1.0 if d > 0.0 else ed) / (1.0 + ed)
+        pq = (ed if d > 0.0 else 1.0) / (1.0 + ed)
         ypp = yn + ph
         t_const -= math.lgamma(yn + 1.0)
-        t_prec += ph * lph - math.lgamma(ph) + math.lgamma(ypp)
+        t_prec += ph * lph - lgph + math.lgamma(ypp)
         t_mid -= ypp * lse
         t_lin += yn * eta
         if grad:
-            g = yn - ypp * math.exp(eta - lse)
+            g = yn - ypp * q
             da[n * sa] += g
             for k in range(K):
                 db[k] += g * X[ix, k]
             if want_dx:
                 for k in range(K):
                     dx[ix, k] += g * beta[k]
-            dp[n * sp] += (1.0 - ypp * math.exp(-lse) + lph - lse + _digamma(ypp)
-                                - _digamma(ph))
+            dgph = _digamma(ph) if sp == 1 else dg0
+            dp[n * sp] += 1.0 - ypp * pq / ph + lph - lse + _digamma(ypp) - dgph
     return t_const, t_prec, t_mid, t_lin, dx, da, db, dp
 
 
@@ -576,6 +587,9 @@ def _categorical_logit_glm_core(yv, sy, X, sx, alpha, beta, grad, want_dx):
             s += math.exp(eta[c] - m)
         lse = m + math.log(s)
         yn = yv[n * sy] - 1
+        if yn < 0 or yn >= C:
+            lp = -np.inf
+            continue
         lp += eta[yn] - lse
         if grad:
             for c in range(C):
@@ -667,6 +681,9 @@ def _ordered_logistic_glm_core(yv, sy, X, sx, beta, cuts, grad, want_dx):
         for k in range(K):
             eta += X[ix, k] * beta[k]
         yn = yv[n * sy]
+        if yn < 1 or yn > Km1 + 1:
+            lp = -np.inf
+            continue
         r = _ord_term(yn, eta, C, np.int64(0), np.bool_(False))
         lp += r[0]
         if grad:

@@ -1,43 +1,53 @@
 """Stan's multivariate distributions: log densities, exact gradients, propto bookkeeping,
 random number generators and argument checks, as numba kernels.
 
-The GLM families live in `vilang.runtime.glm`; both modules register in `FAMILIES` below
-(importing either one fills the whole table).
+The GLM families live in `vilang.runtime.glm`; both modules register in `FAMILIES` at the
+bottom of this file (importing either module fills the whole table).
 
 Conventions (on top of those in `vilang.runtime`):
 
 * Shapes.  A Stan `vector`/`row_vector` is a 1-D float64 array, a `matrix` a 2-D C-order
   float64 array, `int` an int64 scalar and `array[] int` a 1-D int64 array.  An "array of
   vectors" (Stan's `vectors` argument class) is a 2-D array with one vector per row.  Every
-  entry point accepts either form wherever Stan does: numba compiles one specialisation per
-  combination of dimensionalities, and a gradient always has the shape of its argument.
-  A single vector (1-D) is broadcast against an array of vectors, as in Stan.
+  entry point accepts either form wherever Stan does (one name; numba compiles one
+  specialisation per combination of dimensionalities), and a gradient always has the shape
+  of its argument.  A single vector (1-D) is broadcast against an array of vectors, as in
+  Stan.  Where Stan takes "int or array of ints" (categorical, ordered_*) an int64 scalar or
+  a 1-D int64 array is accepted, and ordered_* take a real or a vector location.
 * For every family F (Stan's name):
     - `F_lpdf(y, *params)` (`F_lpmf` for integer variates): the full log density, with every
-      constant.  An argument outside the support gives -inf; use `F_check` for Stan's errors.
+      constant.  Arguments outside the support give -inf (a non positive definite covariance,
+      an outcome out of range); `F_check` reports Stan's errors.
     - `F_lpdf_d(y, *params)` -> `(lp, d_y, d_param1, ...)`: the exact gradient with respect to
       every real-valued argument, in argument order (no `d_y` for integer variates).
     - `F_dropped(y, *params, a_y, a_param1, ...)`: the sum of the terms `y ~ F(...)` drops,
       given one boolean per argument saying whether it is a parameter (autodiff variable in
       Stan).  It follows Stan Math's `include_summand` structure term by term: constants are
-      always dropped, a term is dropped when none of the arguments it depends on (as grouped
-      by Stan Math) is a parameter, and with no parameter at all everything is dropped.  So
-      `F_lpdf - F_dropped` is what Stan adds to `target`.
-    - `F_rng(*rng_args)`: a draw, using numba's `np.random` (seed it with `np.random.seed`
-      inside a numba function, e.g. `vilang.runtime.multivariate.seed`).
+      always dropped, a term is dropped when none of the arguments Stan Math groups it with
+      is a parameter, and with no parameter at all everything is dropped.  So
+      `F_lpdf - F_dropped` is what Stan adds to `target` for `y ~ F(...)`.
+    - `F_rng(*rng_args)` (see `Family.rng_args`): a draw from numba's `np.random` (seed it with
+      `np.random.seed` inside a numba function, e.g. `vilang.runtime.multivariate.seed`).
+      Invalid covariance/shape arguments give NaN draws instead of Stan's exception.
+      multi_normal_prec, multi_gp_cholesky and gaussian_dlm_obs have generators although Stan
+      has none (`Family.stan_rng` is False for them).
     - `F_check(y, *params)` -> 0 when Stan accepts the arguments, else the 1-based position of
       the first offending argument.  Size consistency is checked first (the later of two
       mismatched arguments is reported), then each argument's own requirement in order.
 * Gradients with respect to matrices.  For symmetric matrix arguments (covariance,
   precision, correlation, Wishart variates, the state-space covariances) the gradient is the
   full symmetric matrix G of partial derivatives of the density written as a function of a
-  general square matrix (G_ij = G_ji, e.g. -0.5 N Sigma^-1 + 0.5 Sigma^-1 S Sigma^-1 for
-  multi_normal, as Stan Math returns it): for any symmetric perturbation D the directional
-  derivative is sum(G * D).  Cholesky-factor arguments only use their lower triangle and
-  their gradient is lower triangular.
+  general square matrix and symmetrised (G_ij = G_ji; e.g. -0.5 N Sigma^-1 +
+  0.5 Sigma^-1 S Sigma^-1 for multi_normal, as Stan Math returns it): for any symmetric
+  perturbation D the directional derivative is sum(G * D), so reverse mode through whatever
+  built the matrix elementwise gets the right answer.  Cholesky-factor arguments only use
+  their lower triangle and their gradient is lower triangular.
 * Linear algebra is Cholesky based: log determinants from the factor's diagonal, quadratic
   forms by triangular solves.  Explicit inverses (formed from the factor) only appear in
-  gradients where the result is itself an inverse.
+  gradients whose value is itself an inverse.
+* Compile time.  Shared cores are called with 2-D arrays and non-literal flags
+  (`np.bool_`, `np.int64`) so that one compiled core serves every family and argument form,
+  and kernels avoid numba array expressions and slice assignments (slow to compile).
 """
 import math
 from dataclasses import dataclass, field
@@ -154,8 +164,8 @@ def _all_finite_any(v):
 @overload(_all_finite_any)
 def _ov_all_finite_any(v):
     if isinstance(v, types.Array):
-        return lambda v: np.all(np.isfinite(v))
-    return lambda v: np.isfinite(v)
+        return lambda v: _all_finite(v)
+    return lambda v: math.isfinite(v)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -418,6 +428,23 @@ def _matmul_nt(A, B):
                 s += A[i, k] * B[j, k]
             C[i, j] = s
     return C
+
+
+@kernel
+def _axpy(Y, c, X):
+    """Y += c X for matrices (a loop: numba's array expressions are slow to compile)."""
+    n, m = Y.shape
+    for i in range(n):
+        for j in range(m):
+            Y[i, j] += c * X[i, j]
+
+
+@kernel
+def _fill_nan(A):
+    n, m = A.shape
+    for i in range(n):
+        for j in range(m):
+            A[i, j] = np.nan
 
 
 @kernel
@@ -863,6 +890,8 @@ def _mvn_draw(mu, L):
 @kernel
 def multi_normal_rng(mu, Sigma):
     L, ok = _chol(Sigma)
+    if not ok:
+        _fill_nan(L)  # invalid arguments give NaN draws (Stan raises)
     return _mvn_draw(mu, L)
 
 
@@ -945,6 +974,8 @@ def multi_normal_prec_check(y, mu, Omega):
 def multi_normal_prec_rng(mu, Omega):
     """Not in Stan: y = mu + L^-T z with Omega = L L^T."""
     L, ok = _chol(Omega)
+    if not ok:
+        _fill_nan(L)
     M = np.atleast_2d(mu)
     n, K = M.shape
     out = np.empty((n, K))
@@ -1003,6 +1034,8 @@ def multi_student_t_check(y, nu, mu, Sigma):
 @kernel
 def multi_student_t_rng(nu, mu, Sigma):
     L, ok = _chol(Sigma)
+    if not ok or not (nu > 0.0):
+        _fill_nan(L)
     M = np.atleast_2d(mu)
     n, K = M.shape
     out = np.empty((n, K))
@@ -1331,6 +1364,8 @@ def categorical_lpmf(y, theta):
     yv = _iv(y)
     lp = 0.0
     for i in range(yv.shape[0]):
+        if yv[i] < 1 or yv[i] > theta.shape[0]:
+            return -np.inf
         lp += math.log(theta[yv[i] - 1])
     return lp
 
@@ -1341,6 +1376,8 @@ def categorical_lpmf_d(y, theta):
     lp = 0.0
     d = np.zeros(theta.shape[0])
     for i in range(yv.shape[0]):
+        if yv[i] < 1 or yv[i] > theta.shape[0]:
+            return -np.inf, np.zeros(theta.shape[0])
         t = theta[yv[i] - 1]
         lp += math.log(t)
         d[yv[i] - 1] += 1.0 / t
@@ -1399,6 +1436,8 @@ def categorical_logit_lpmf(y, beta):
     lse = _log_sum_exp(beta)
     lp = 0.0
     for i in range(yv.shape[0]):
+        if yv[i] < 1 or yv[i] > beta.shape[0]:
+            return -np.inf
         lp += beta[yv[i] - 1] - lse
     return lp
 
@@ -1414,6 +1453,8 @@ def categorical_logit_lpmf_d(y, beta):
     for k in range(beta.shape[0]):
         d[k] = -n * p[k]
     for i in range(n):
+        if yv[i] < 1 or yv[i] > beta.shape[0]:
+            return -np.inf, np.zeros(beta.shape[0])
         lp += beta[yv[i] - 1] - lse
         d[yv[i] - 1] += 1.0
     return lp, d
@@ -1863,13 +1904,20 @@ def _bartlett(nu, L):
 @kernel
 def wishart_rng(nu, Sigma):
     L, ok = _chol(Sigma)
+    if not ok or not (nu > Sigma.shape[0] - 1):
+        _fill_nan(L)
+        nu = float(Sigma.shape[0])
     X = _bartlett(nu, L)
     return _matmul_nt(X, X)
 
 
 @kernel
 def wishart_cholesky_rng(nu, L_S):
-    return _bartlett(nu, _tril(L_S))
+    L = _tril(L_S)
+    if not (nu > L.shape[0] - 1):
+        _fill_nan(L)
+        nu = float(L.shape[0])
+    return _bartlett(nu, L)
 
 
 @kernel
@@ -1906,12 +1954,13 @@ def inv_wishart_check(W, nu, Sigma):
 
 @kernel
 def inv_wishart_rng(nu, Sigma):
+    k = Sigma.shape[0]
     L, ok = _chol(Sigma)
-    Sinv = _chol_inv(L)
-    Li, ok2 = _chol(Sinv)
+    if not ok or not (nu > k - 1):
+        return np.full((k, k), np.nan)
+    Li, ok2 = _chol(_chol_inv(L))
     X = _bartlett(nu, Li)
-    Wd = _matmul_nt(X, X)
-    LW, ok3 = _chol(Wd)
+    LW, ok3 = _chol(_matmul_nt(X, X))
     out = _chol_inv(LW)
     _symmetrize(out)
     return out
@@ -2063,6 +2112,9 @@ def _ord_core(yv, ev, e_vec, C, probit, grad):
         ic = n if nc > 1 else 0
         ie = n if e_vec else 0
         k = yv[n if ny > 1 else 0]
+        if k < 1 or k > C.shape[1] + 1:
+            lp = -np.inf
+            continue
         r = _ord_term(k, ev[ie], C, ic, probit)
         lp += r[0]
         if grad:
@@ -2176,6 +2228,24 @@ def ordered_probit_rng(eta, c):
 # gaussian_dlm_obs(y | F, G, V, W, m0, C0): Kalman filter and its reverse-mode adjoint
 # =============================================================================================
 
+@kernel
+def _diag_matrix(v):
+    n = v.shape[0]
+    out = np.zeros((n, n))
+    for i in range(n):
+        out[i, i] = v[i]
+    return out
+
+
+@kernel
+def _diag_of(A):
+    n = A.shape[0]
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = A[i, i]
+    return out
+
+
 def _as_cov(V):
     """V as a matrix: itself, or diag(V) for a vector of variances."""
 
@@ -2183,7 +2253,7 @@ def _as_cov(V):
 @overload(_as_cov)
 def _ov_as_cov(V):
     if isinstance(V, types.Array) and V.ndim == 1:
-        return lambda V: np.diag(V)
+        return lambda V: _diag_matrix(V)
     return lambda V: V
 
 
@@ -2194,7 +2264,7 @@ def _cov_grad_like(V, dV):
 @overload(_cov_grad_like)
 def _ov_cov_grad_like(V, dV):
     if isinstance(V, types.Array) and V.ndim == 1:
-        return lambda V, dV: np.diag(dV).copy()
+        return lambda V, dV: _diag_of(dV)
     return lambda V, dV: dV
 
 
@@ -2253,12 +2323,16 @@ def _dlm_forward(y, F, G, V, W, m0, C0, store):
             q += e[i] * v[i]
         lp -= 0.5 * (2.0 * _sum_log_diag(LQ) + q)
         if store:
-            s_m[t] = m
-            s_C[t] = C
-            s_a[t] = a
-            s_R[t] = R
-            s_Qi[t] = Qi
-            s_e[t] = e
+            for i in range(n):
+                s_m[t, i] = m[i]
+                s_a[t, i] = a[i]
+                for j in range(n):
+                    s_C[t, i, j] = C[i, j]
+                    s_R[t, i, j] = R[i, j]
+            for i in range(r):
+                s_e[t, i] = e[i]
+                for j in range(r):
+                    s_Qi[t, i, j] = Qi[i, j]
         A = _matmul(RF, Qi)  # gain, n x r
         mn = a.copy()
         for i in range(n):
@@ -2266,7 +2340,10 @@ def _dlm_forward(y, F, G, V, W, m0, C0, store):
             for j in range(r):
                 s += A[i, j] * e[j]
             mn[i] += s
-        Cn = R - _matmul_nt(A, RF)
+        Cn = _matmul_nt(A, RF)
+        for i in range(n):
+            for j in range(n):
+                Cn[i, j] = R[i, j] - Cn[i, j]
         _symmetrize(Cn)
         m = mn
         C = Cn
@@ -2301,13 +2378,17 @@ def _dlm_backward(F, G, s_m, s_C, s_a, s_R, s_Qi, s_e):
             v[i] = s
         RF = _matmul(R, F)
         # lp_t = -0.5 (log|Q| + e' Qi e)
-        Qbar = -0.5 * Qi
+        Qbar = np.empty((r, r))
         for i in range(r):
             for j in range(r):
-                Qbar[i, j] += 0.5 * v[i] * v[j]
-        ebar = -v
+                Qbar[i, j] = 0.5 * (v[i] * v[j] - Qi[i, j])
+        ebar = np.empty(r)
+        for i in range(r):
+            ebar[i] = -v[i]
         # m_new = a + R F Qi e
-        abar = mbar.copy()
+        abar = np.empty(n)
+        for i in range(n):
+            abar[i] = mbar[i]
         u = np.zeros(r)  # Qi F' R mbar
         RFt_m = np.zeros(r)
         for j in range(r):
@@ -2350,15 +2431,15 @@ def _dlm_backward(F, G, s_m, s_C, s_a, s_R, s_Qi, s_e):
         for i in range(n):
             for j in range(n):
                 Rbar[i, j] += Cbar[i, j] - CRP[i, j] - CRP[j, i]
-        Pbar = -_matmul(_matmul(R, Cbar), R)
+        Pbar = _matmul(_matmul(R, Cbar), R)  # minus the adjoint of P
         FtPF = _matmul_tn(F, _matmul(Pbar, F))  # r x r
-        Qbar -= _matmul(_matmul(Qi, FtPF), Qi)
-        dF += 2.0 * _matmul(Pbar, FQi)
+        _axpy(Qbar, 1.0, _matmul(_matmul(Qi, FtPF), Qi))
+        _axpy(dF, -2.0, _matmul(Pbar, FQi))
         # Q = F' R F + V
         _symmetrize(Qbar)
-        dV += Qbar
-        Rbar += _matmul_nt(_matmul(F, Qbar), F)
-        dF += 2.0 * _matmul(RF, Qbar)
+        _axpy(dV, 1.0, Qbar)
+        _axpy(Rbar, 1.0, _matmul_nt(_matmul(F, Qbar), F))
+        _axpy(dF, 2.0, _matmul(RF, Qbar))
         # e = y_t - F' a
         for i in range(r):
             dy[i, t] = ebar[i]
@@ -2370,8 +2451,8 @@ def _dlm_backward(F, G, s_m, s_C, s_a, s_R, s_Qi, s_e):
             abar[i] -= s
         # R = G C G' + W
         _symmetrize(Rbar)
-        dW += Rbar
-        dG += 2.0 * _matmul(_matmul(Rbar, G), Cp)
+        _axpy(dW, 1.0, Rbar)
+        _axpy(dG, 2.0, _matmul(_matmul(Rbar, G), Cp))
         Cbar = _matmul_tn(G, _matmul(Rbar, G))
         # a = G m
         for i in range(n):

@@ -1349,6 +1349,6 @@ def rising_factorial_int(n, k):
 @kernel
 def to_int(x):
     """Truncate a real to an int (Stan's to_int)."""
-    if math.isnan(x) or math.isinf(x) or x >= 9.223372036854775807e18 or x < -9.223372036854775807e18:
+    if not (x > -9.223372036854775807e18 and x < 9.223372036854775807e18):  # also NaN
         raise ValueError("to_int: argument out of the range of int")
     return np.int64(math.trunc(x))

@@ -1386,9 +1386,14 @@ def flatten_m(x):
 
 
 @kernel
+def _from_colmajor(flat, r, c):
+    """The r x c matrix whose column-major elements are flat."""
+    return flat.reshape((c, r)).T.copy()
+
+
+@kernel
 def flatten_m_vjp(x, value, value_bar):
-    r, c = x.shape
-    return (value_bar.reshape((c, r)).T.copy(),)
+    return (_from_colmajor(value_bar, x.shape[0], x.shape[1]),)
 
 
 @kernel
@@ -1482,7 +1487,7 @@ def to_matrix_mii(x, m, n):
 
 @kernel
 def to_matrix_mii_vjp(x, m, n, value, value_bar):
-    return flatten_m_vjp(x, value, value_bar.T.copy().ravel())
+    return (_from_colmajor(value_bar.T.copy().ravel(), x.shape[0], x.shape[1]),)
 
 
 @kernel
@@ -1493,7 +1498,7 @@ def to_matrix_miii(x, m, n, col_major):
 @kernel
 def to_matrix_miii_vjp(x, m, n, col_major, value, value_bar):
     flat = value_bar.T.copy().ravel() if col_major != 0 else value_bar.copy().ravel()
-    return flatten_m_vjp(x, value, flat)
+    return (_from_colmajor(flat, x.shape[0], x.shape[1]),)
 
 
 @kernel
