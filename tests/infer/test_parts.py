@@ -48,21 +48,21 @@ def test_window_test_tells_drift_from_noise():
     assert w == 10 and window_size(5, 4) == 0
     still = _blocks(nb, 2 * d, 0.0, rng)
     still[:, d:] = 0.0 + rng.normal(scale=0.02, size=(nb, d))    # sds = 1
-    drift, noise, chi2 = window_test(still, nb, w, d, core.MEANFIELD, out)
+    drift, noise, chi2 = window_test(still, nb, w, d, core.MEANFIELD, out, np.zeros(d))
     assert drift < 0.1 and noise < 0.05 and chi2 < 3
     assert converged(drift, noise, chi2, 0.1)
     np.testing.assert_allclose(out, still[-w:].mean(0))
     # a drift of 0.004 sd per block (0.04 between windows) is small, but not noise
     moving = still + 0.004 * np.arange(nb)[:, None]
-    drift, noise, chi2 = window_test(moving, nb, w, d, core.MEANFIELD, out)
+    drift, noise, chi2 = window_test(moving, nb, w, d, core.MEANFIELD, out, np.zeros(d))
     assert chi2 > 3 and not converged(drift, noise, chi2, 0.1)
     # a location is measured in units of its own sd: a change of 0.005 is nothing for an sd
     # of 1 and half an sd for an sd of 0.01
     shifted = still.copy()
     shifted[nb - w:, 0] += 0.005
-    assert window_test(shifted, nb, w, d, core.MEANFIELD, out)[0] < 0.1
+    assert window_test(shifted, nb, w, d, core.MEANFIELD, out, np.zeros(d))[0] < 0.1
     shifted[:, d] = math.log(0.01)
-    assert window_test(shifted, nb, w, d, core.MEANFIELD, out)[0] > 0.4
+    assert window_test(shifted, nb, w, d, core.MEANFIELD, out, np.zeros(d))[0] > 0.4
 
 
 def test_pareto_k_matches_theory():

@@ -69,7 +69,7 @@ class Differentiator:
     def fused(self, s) -> D.Fused:
         if isinstance(s, I.For):
             fwd = self.forward(s.body, False, set())
-            body = fwd + self.reverse(fwd, recompute=_needs_recompute(s.body))
+            body = fwd + self.reverse(fwd, recompute=_needs_recompute(fwd))
             return D.Fused(body=[replace(s, body=body)], loc=s.loc)
         fwd = self.forward_stmt(s, False, set())
         return D.Fused(body=fwd + self.reverse(fwd, recompute=False), loc=s.loc)
@@ -98,10 +98,13 @@ class Differentiator:
         return [s]
 
     # ------------------------------------------------------------ reverse sweep
-    def reverse(self, stmts: list, recompute: bool = True) -> list:
+    def reverse(self, stmts: list, recompute=True) -> list:
+        """The reverse sweep of `stmts`; `recompute` is a bool for all of them or one bool
+        per statement."""
+        flags = recompute if isinstance(recompute, list) else [recompute] * len(stmts)
         out = []
-        for s in reversed(stmts):
-            out.extend(self.reverse_stmt(s, recompute))
+        for s, again in zip(reversed(stmts), reversed(flags)):
+            out.extend(self.reverse_stmt(s, again))
         return out
 
     def reverse_stmt(self, s, recompute: bool = True) -> list:
@@ -141,10 +144,16 @@ class Differentiator:
         return []
 
 
-def _needs_recompute(body: list) -> bool:
-    """A fused loop body's ops must be recomputed in its reverse unless it is one statement
-    (whose temporaries are still live when its reverse runs)."""
-    return len(body) > 1
+def _needs_recompute(body: list) -> list[bool]:
+    """Per statement of a fused loop body: must its ops be recomputed in the reverse?  Not
+    when no later statement of the body writes anything it reads: then its temporaries still
+    hold the values they had (the last statement never needs it)."""
+    later: set = set()
+    flags = []
+    for s in reversed(body):
+        flags.append(bool(reads(s) & later) or isinstance(s, (I.For, I.While, I.If)))
+        later |= writes(s)
+    return flags[::-1]
 
 
 def _is_active(v) -> bool:

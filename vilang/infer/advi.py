@@ -324,7 +324,7 @@ class ADVI:
         if w == 0:
             return state.lam.copy()
         out = np.empty(self.n)
-        window_test(state.blocks, nb, w, self.d, self.family, out)
+        window_test(state.blocks, nb, w, self.d, self.family, out, np.zeros(self.d))
         return out if core.state_ok(out, self.d, self.family) else state.lam.copy()
 
     def elbo_trace(self, state: State, offset: float) -> list[tuple[int, float]]:
@@ -366,7 +366,10 @@ class ADVI:
         culprits = self._culprits(state.bad[0], state.bad[1])
         if culprits:
             lines.append("Parameters involved: " + "; ".join(t for _, t in culprits) + ".")
-        if culprits and all(abs(state.bad[0][i]) > EXTREME for i, _ in culprits):
+        constrained = self._constrained
+        names = bm.param_unc_names()
+        if culprits and all(abs(state.bad[0][i]) > EXTREME and names[i] in constrained
+                            for i, _ in culprits):
             lines.append(
                 "What to try: q ran off to extreme values on the unconstrained scale, which "
                 "usually means the step size was too large or the posterior is improper (a "

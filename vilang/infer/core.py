@@ -264,7 +264,7 @@ def step_scales(lam, d, family, optimizer, sd, out):
             pos += i + 1
 
 
-CLIP = 3.0
+CLIP = 6.0
 DECAY = 100.0
 
 
@@ -287,9 +287,9 @@ def step(lam, g, acc, k, eta, optimizer, unit, out, acc_out):
 
     STAN (Stan's sequence): s_k = g^2 (k = 1), 0.1 g^2 + 0.9 s_(k-1);
     rho_k = eta k^(-1/2) / (1 + sqrt(s_k)); step rho_k g.
-    ADAGRAD: the same s_k, but the step is unit * rate_k g / sqrt(s_(k-1)), clipped to
-    +-3 units * rate_k (Stan's steps are bounded by 1/sqrt(0.1) = 3.2 the same way), with
-    rate_k = eta (1 + (k - 1) / 100)^(-1/2).  Stan's tau = 1 is dropped: with it, parameters whose gradients
+    ADAGRAD: the step is unit * rate_k g / sqrt(s_(k-1)), clipped to +-6 units * rate_k,
+    with rate_k = eta (1 + (k - 1) / 100)^(-1/2), and s_k = 0.1 gc^2 + 0.9 s_(k-1) with gc
+    the clipped gradient (so s grows at most 4.5-fold per step).  Stan's tau = 1 is dropped: with it, parameters whose gradients
     are small (those with wide posteriors) crawl.  And the step is normalised by the
     accumulator *before* this gradient: normalising by one that includes g^2 shrinks large
     gradients more than small ones, which moves the fixed point (a mean-field sd comes out
@@ -311,15 +311,24 @@ def step(lam, g, acc, k, eta, optimizer, unit, out, acc_out):
     scale = rate(k, eta, optimizer)
     for p in range(n):
         gp = g[p]
-        s = gp * gp if k == 1 else 0.1 * gp * gp + 0.9 * acc[0, p]
-        acc_out[0, p] = s
         if optimizer == STAN:
+            s = gp * gp if k == 1 else 0.1 * gp * gp + 0.9 * acc[0, p]
+            acc_out[0, p] = s
             out[p] = lam[p] + scale * gp / (1.0 + math.sqrt(s))
+            continue
+        if k == 1:
+            s = gp * gp
+            r = 0.0 if gp == 0.0 else math.copysign(1.0, gp)
         else:
-            r = gp / math.sqrt(s if k == 1 else acc[0, p])
+            r = gp / math.sqrt(acc[0, p])
             if not abs(r) <= CLIP:          # also when 0/0 (a parameter the model ignores)
                 r = 0.0 if gp == 0.0 else math.copysign(CLIP, gp)
-            out[p] = lam[p] + unit[p] * scale * r
+            # the accumulator takes the clipped gradient: one wild gradient (a draw far in
+            # a tail) cannot inflate it and freeze the parameter for thousands of steps
+            gc = r * math.sqrt(acc[0, p]) if acc[0, p] > 0.0 else gp
+            s = 0.1 * gc * gc + 0.9 * acc[0, p]
+        acc_out[0, p] = s
+        out[p] = lam[p] + unit[p] * scale * r
 
 
 @kernel

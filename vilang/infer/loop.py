@@ -91,6 +91,7 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, data, tdata, c
     new = np.empty(n)
     unit = np.empty(n)
     sd = np.empty(d)
+    mu_scale = np.empty(d)
     acc_new = np.empty((2, n))
     dense = cfg_i[C_DENSE] != 0
     hd = d if dense else 0
@@ -159,7 +160,7 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, data, tdata, c
             step_scales(lam, d, family, cfg_i[C_OPTIMIZER], sd, unit)
             eta_k = cfg_f[C_ETA] * fst[ETA_SCALE]
             step(lam, gl, acc, k, eta_k, cfg_i[C_OPTIMIZER], unit, new, acc_new)
-            if dense and ist[DENSE] != 0:
+            if dense and ist[DENSE] != 0 and precond.consistent(hvec[1], sd):
                 precond.newton_step(hess[1], hvec[1], gmu, lam,
                                     rate(k, eta_k, cfg_i[C_OPTIMIZER]), new)
             ok = state_ok(new, d, family)
@@ -199,7 +200,11 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, data, tdata, c
             # test every block early on, then every nb/16 blocks: its cost grows with the
             # history, and this keeps it a small constant per iteration
             if cfg_i[C_CHECK] != 0 and w > 0 and ist[NB] % max(1, ist[NB] // 16) == 0:
-                drift, noise, chi2 = window_test(blocks, ist[NB], w, d, family, new)
+                fill(mu_scale, 0.0)
+                if dense and ist[DENSE] != 0 and precond.consistent(hvec[1], sd):
+                    copy_into(mu_scale, hvec[1])
+                drift, noise, chi2 = window_test(blocks, ist[NB], w, d, family, new,
+                                                 mu_scale)
                 fst[DRIFT] = drift
                 fst[NOISE] = noise
                 fst[CHI2] = chi2

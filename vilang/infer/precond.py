@@ -14,7 +14,8 @@ mean makes the error of the running estimate multiplicative (H (I + E) with E of
 1/sqrt(samples)) rather than additive, so the preconditioned problem is well conditioned
 however ill-conditioned H is.  With P = (-H)^(-1), the step for mu is
 rate * P * grad_mu, each coordinate clipped to 3 rate * sqrt(P_ii) (P_ii is the posterior's
-marginal variance when it is Gaussian): a damped Newton step.
+marginal variance when it is Gaussian): a damped Newton step.  It is taken only when the
+estimate is consistent with q (`consistent`); otherwise mu takes the diagonal steps.
 
 Used for mean-field fits with the default optimizer and at most DENSE_MAX parameters (the
 estimate costs D^2 per iteration and a Cholesky factorisation per block).
@@ -113,3 +114,14 @@ def newton_step(pinv, psd, grad, lam, rate, new):
         elif x < -bound:
             x = -bound
         new[i] = lam[i] + rate * x
+
+
+@kernel
+def consistent(psd, sd):
+    """Is the estimate consistent with q?  At the mean-field optimum q's variance of
+    coordinate i is 1 / (-H_ii), never more than P_ii = [(-H)^(-1)]_ii; an estimate with
+    sqrt(P_ii) under half of q's sd is not to be trusted (early on, or after wild draws)."""
+    for i in range(psd.shape[0]):
+        if not psd[i] >= 0.5 * sd[i]:
+            return False
+    return True

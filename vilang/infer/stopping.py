@@ -9,7 +9,10 @@ parameters themselves, on their own scale:
 * at the end of every block, the history of block means is cut into windows: the last
   quarter (B) and the quarter before it (A), each at least `min_window` blocks long;
 * each parameter's change between the window means, |mean_B - mean_A|, is measured on its
-  natural scale: a location mu_i in units of q's sd of coordinate i, a log-sd omega_i as it
+  natural scale: a location mu_i in units of q's sd of coordinate i (or of the posterior's
+  marginal sd, when the dense preconditioner estimates it: mean-field's sds are the short
+  conditional ones, and in a narrow correlated valley the locations wander along it by many
+  of those while being accurate to a small fraction of a posterior sd), a log-sd omega_i as it
   is (0.05 is a 5 % change of the sd), an entry of a Cholesky factor in units of its row's sd;
 * the Monte Carlo error of each window mean is estimated from the spread of the means of
   four batches of its blocks;
@@ -76,10 +79,12 @@ BATCHES = 4
 
 
 @kernel
-def window_test(blocks, nb, w, d, family, mean_out):
+def window_test(blocks, nb, w, d, family, mean_out, mu_scale):
     """Compare windows A = blocks[nb-2w : nb-w] and B = blocks[nb-w : nb].
 
-    Writes the mean of window B into `mean_out`; returns (largest change, largest Monte Carlo
+    A location's unit is the larger of q's sd and mu_scale (the posterior's marginal sd when
+    the dense preconditioner estimates it, else 0).  Writes the mean of window B into
+    `mean_out`; returns (largest change, largest Monte Carlo
     error), both in the scale-free units described in the module docstring, and the mean over
     parameters of (change / its standard error)^2, about 1 when the iterates only fluctuate
     and large while they still drift."""
@@ -96,7 +101,7 @@ def window_test(blocks, nb, w, d, family, mean_out):
     chi2 = 0.0
     for p in range(n):
         if p < d:
-            scale = sd[p]
+            scale = max(sd[p], mu_scale[p])
         elif family == MEANFIELD:
             scale = 1.0
         else:
@@ -123,7 +128,9 @@ def row_of(q):
 
 @kernel
 def converged(drift, noise, chi2, tol):
-    return drift < tol and noise < 0.5 * tol and chi2 < STATIONARY_CHI2
+    """The test of the module docstring.  A run whose parameters do not move at all (every
+    step rejected or vanishing) has noise 0: that is stuck, not settled."""
+    return drift < tol and 0.0 < noise < 0.5 * tol and chi2 < STATIONARY_CHI2
 
 
 STATIONARY_CHI2 = 3.0

@@ -7,24 +7,27 @@ categorical_logit_glm(y | x, alpha, beta), ordered_logistic_glm(y | x, beta, cut
 These are the hot loops of regression models: every kernel makes ONE pass over the rows of x,
 computing eta_n = alpha_n + x[n, :] . beta once per row and accumulating the log density and
 all gradient contributions (d alpha, d beta += g_n x[n, :], d x[n, :] = g_n beta when asked)
-in that same pass.
+in that same pass.  The conventions are those of `vilang.runtime.multivariate`.
 
-Argument forms (numba compiles one specialisation per combination):
+Argument forms (one entry point per function; numba specialises the thin public wrapper,
+which normalises the arguments for a single compiled core per family):
   * y: a scalar (broadcast to every row) or a 1-D array with one entry per row (float64 for
     normal_id_glm, int64 otherwise);
   * x: a 2-D N x K matrix, or a 1-D row vector shared by every observation (then N is the
-    size of y);
-  * alpha, sigma, phi: a float scalar or a 1-D array with one entry per row (for
-    categorical_logit_glm alpha is always the vector of per-class intercepts);
+    size of y, 1 for a scalar y);
+  * alpha, sigma, phi: a float or a 1-D array with one entry per row (for
+    categorical_logit_glm alpha is the vector of per-class intercepts);
   * beta: a 1-D vector of size K (a K x C matrix for categorical_logit_glm).
-Gradients come back in the shape of their argument: a float for a scalar alpha/sigma/phi/y.
+Gradients come back in the shape of their argument (a float for a scalar alpha/sigma/phi/y).
 
-Entry points per family F (besides the conventions of `vilang.runtime.multivariate`):
-  * `F_lpdf/lpmf(y, x, ...)`, `F_lpdf/lpmf_d(y, x, ...)` (full gradient, d_x included),
-  * `F_lpdf/lpmf_d_nox(y, x, ...)`: the same tuple but d_x is not computed (for the usual
-    case of data x): it is a zero-size (0, K) array for a matrix x (zeros for a row vector),
-  * `F_dropped(y, x, ..., a_y, a_x, ...)`, `F_check(y, x, ...)`; no rng except
-    `bernoulli_logit_glm_rng(x, alpha, beta)` (Stan has that one).
+Entry points per family F:
+  * `F_lpdf/lpmf(y, x, ...)` and `F_lpdf/lpmf_d(y, x, ...)` (full gradient, d_x included);
+  * `F_lpdf/lpmf_d_nox(y, x, ...)`: the same tuple, but d_x is not computed (data x, the
+    usual case): a zero-size (0, K) array for a matrix x, zeros for a row vector x.  The
+    table entry is `FAMILIES[F].extra["d_nox"]`;
+  * `F_dropped(y, x, ..., a_y, a_x, ...)` (cheap unless no argument is a parameter) and
+    `F_check(y, x, ...)`;
+  * no generators, except `bernoulli_logit_glm_rng(x, alpha, beta)` (Stan has that one).
 """
 import math
 import sys
