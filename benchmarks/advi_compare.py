@@ -189,11 +189,9 @@ def run_pymc(name, n=10_000, seed=1):
         seconds = time.perf_counter() - t0
         mean = approx.mean.eval()
         sd = approx.std.eval()
-        info = {v.name: (s, sh) for v, s, sh, _ in approx.ordering.values()} if hasattr(
-            approx.ordering, "values") else None
         locs, scales = [], []
         for site, size in order:
-            sl = approx.ordering[site][1] if info is None else info[site][0]
+            sl = approx.ordering[site][1]          # (name, slice, shape, dtype)
             locs.extend(np.atleast_1d(mean[sl]).tolist())
             scales.extend(np.atleast_1d(sd[sl]).tolist())
     return {"mean": locs, "sd": scales, "seconds": seconds, "iterations": n,

@@ -160,7 +160,7 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, data, tdata, c
             step_scales(lam, d, family, cfg_i[C_OPTIMIZER], sd, unit)
             eta_k = cfg_f[C_ETA] * fst[ETA_SCALE]
             step(lam, gl, acc, k, eta_k, cfg_i[C_OPTIMIZER], unit, new, acc_new)
-            if dense and ist[DENSE] != 0 and precond.consistent(hvec[1], sd):
+            if dense and ist[DENSE] == 2 and precond.consistent(hvec[1], sd):
                 precond.newton_step(hess[1], hvec[1], gmu, lam,
                                     rate(k, eta_k, cfg_i[C_OPTIMIZER]), new)
             ok = state_ok(new, d, family)
@@ -195,13 +195,21 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, data, tdata, c
             fst[ELBO_SUM] = 0.0
             ist[IN_BLOCK] = 0
             if dense and ist[HESS_N] >= precond.READY:
-                ist[DENSE] = 1 if precond.refactor(hess[0], hess[1], hvec[1]) else 0
+                # DENSE: 0 no usable estimate, 1 usable but not worth it, 2 Newton steps
+                if precond.refactor(hess[0], hess[1], hvec[1]) and \
+                        precond.consistent(hvec[1], sd):
+                    ist[DENSE] = 2 if precond.worth_it(hvec[1], sd, ist[DENSE] == 2) else 1
+                else:
+                    # an estimate from far away (early, huge gradients) can be garbage:
+                    # start it afresh from here on
+                    ist[DENSE] = 0
+                    ist[HESS_N] = 0
             w = window_size(ist[NB], cfg_i[C_MIN_WINDOW])
             # test every block early on, then every nb/16 blocks: its cost grows with the
             # history, and this keeps it a small constant per iteration
             if cfg_i[C_CHECK] != 0 and w > 0 and ist[NB] % max(1, ist[NB] // 16) == 0:
                 fill(mu_scale, 0.0)
-                if dense and ist[DENSE] != 0 and precond.consistent(hvec[1], sd):
+                if dense and ist[DENSE] == 2 and precond.consistent(hvec[1], sd):
                     copy_into(mu_scale, hvec[1])
                 drift, noise, chi2 = window_test(blocks, ist[NB], w, d, family, new,
                                                  mu_scale)

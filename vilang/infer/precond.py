@@ -15,7 +15,9 @@ mean makes the error of the running estimate multiplicative (H (I + E) with E of
 however ill-conditioned H is.  With P = (-H)^(-1), the step for mu is
 rate * P * grad_mu, each coordinate clipped to 3 rate * sqrt(P_ii) (P_ii is the posterior's
 marginal variance when it is Gaussian): a damped Newton step.  It is taken only when the
-estimate is consistent with q (`consistent`); otherwise mu takes the diagonal steps.
+estimate is consistent with q (`consistent`) and the posterior strongly correlated
+(`worth_it`); otherwise mu takes the diagonal steps.  An estimate that fails (not invertible,
+inconsistent: typical early on, when q is far away and gradients huge) is started afresh.
 
 Used for mean-field fits with the default optimizer and at most DENSE_MAX parameters (the
 estimate costs D^2 per iteration and a Cholesky factorisation per block).
@@ -114,6 +116,23 @@ def newton_step(pinv, psd, grad, lam, rate, new):
         elif x < -bound:
             x = -bound
         new[i] = lam[i] + rate * x
+
+
+@kernel
+def worth_it(psd, sd, on):
+    """Are Newton steps worth taking?  Only where the posterior is strongly correlated: the
+    largest ratio of marginal to conditional sd (sqrt(P_ii) / q's sd) above 3 turns them on,
+    below 2 off (in between they stay as they were).  Elsewhere the diagonal steps are as
+    fast, and Newton steps on a curved posterior (a funnel, whose curvature moves with q)
+    bias the averaged iterates: 0.15 sd on eight schools' log tau."""
+    r = 0.0
+    for i in range(psd.shape[0]):
+        r = max(r, psd[i] / sd[i])
+    if r > 3.0:
+        return True
+    if r < 2.0:
+        return False
+    return on
 
 
 @kernel
