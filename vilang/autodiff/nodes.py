@@ -56,10 +56,12 @@ class ZeroTemps(I.Stmt):
 
 @dataclass
 class SeedOne(I.Stmt):
-    """`value_bar += 1` (each element): the adjoint of a `target +=` statement."""
+    """`value_bar += 1` (each element): the adjoint of a `target +=` statement; `+= scale_`
+    for a statement scaled by N / B in a minibatch kernel."""
 
     value: I.Operand
     jacobian: bool = False
+    scaled: bool = False
 
 
 @dataclass

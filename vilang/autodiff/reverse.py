@@ -123,7 +123,7 @@ class Differentiator:
         if isinstance(s, I.TargetAdd):
             if not _is_active(s.value):
                 return []
-            return again() + [D.SeedOne(s.value, s.jacobian, loc=s.loc),
+            return again() + [D.SeedOne(s.value, s.jacobian, s.scaled, loc=s.loc),
                               D.Backprop(loc=s.loc, ops=s.ops)]
         if isinstance(s, I.For):
             first, count = self.int_temp(), self.int_temp()

@@ -372,10 +372,11 @@ def is_density(op: I.Op) -> bool:
     return suffix in DENSITY and family(fam_name)[1] is not None
 
 
-def density_with_adjoint(ctx: KernelContext, op: I.Op):
+def density_with_adjoint(ctx: KernelContext, op: I.Op, scale: str | None = None):
     """`dst = density(...)` and the adjoints of its arguments for a seed of 1 (a `target +=`
     whose reverse runs right away), from one call of the `_d` kernel per element: the value
-    comes with the partials, so nothing is computed twice."""
+    comes with the partials, so nothing is computed twice.  `scale`: the seed's name when it
+    is not 1 (the N / B of a minibatch kernel)."""
     fam_name, suffix = split_suffix(op.prim)
     kind, fam = family(fam_name)
     w, dst = ctx.w, op.dst.name
@@ -401,7 +402,7 @@ def density_with_adjoint(ctx: KernelContext, op: I.Op):
                 continue
             target = ctx.bar(a) if ndim(a.type) == 0 else (
                 f"{ctx.bar(a)}[i_]" if ndim(a.type) == 1 else f"_rt.flat({ctx.bar(a)})[i_]")
-            w.line(f"{target} += r{op.dst.name}_[{pos + 1}]")
+            w.line(f"{target} += {scale + ' * ' if scale else ''}r{op.dst.name}_[{pos + 1}]")
         if looped:
             w.depth -= 1
         return
@@ -425,4 +426,4 @@ def density_with_adjoint(ctx: KernelContext, op: I.Op):
     for k, pos in mv_real_positions(op, fam).items():
         a = op.args[k]
         if isinstance(a, I.Var) and a.active:
-            ctx.acc(ctx.bar(a), f"r{op.dst.name}_[{pos + 1}]", ndim(a.type) > 0)
+            ctx.acc(ctx.bar(a), f"r{op.dst.name}_[{pos + 1}]", ndim(a.type) > 0, scale)

@@ -8,6 +8,9 @@ from vilang.codegen.writer import literal, ndim
 from vilang.errors import InternalCompilerError
 from vilang.ir import nodes as I
 
+# minibatch kernels: the factor N / B of the statements that sum over rows (`TargetAdd.scaled`)
+SCALE = "scale_"
+
 
 def dummy(t) -> str:
     """A placeholder value of the right numba type (hoisted declarations)."""
@@ -107,8 +110,9 @@ class StatementEmitter:
         rest = s.ops[:-1]
         self.ops(rest)
         self.zero_op_bars(rest)
-        library.density_with_adjoint(self.ctx, last)
-        self.w.line(f"{self.ctx.target} += {last.dst.name}")
+        scale = SCALE if s.scaled else None
+        library.density_with_adjoint(self.ctx, last, scale)
+        self.w.line(f"{self.ctx.target} += {scale + ' * ' if scale else ''}{last.dst.name}")
         self.backprop(rest)
         return True
 
@@ -165,6 +169,8 @@ class StatementEmitter:
         self.ops(s.ops)
         v = s.value
         term = self.ctx.real(v) if ndim(v.type) == 0 else f"_rt.sum_all({v.name})"
+        if s.scaled:
+            term = f"{SCALE} * {term}"
         target = self.ctx.target
         if s.jacobian:
             with self.w.block("if jacobian:"):
@@ -321,8 +327,9 @@ class StatementEmitter:
     def stmt_SeedOne(self, s: D.SeedOne):
         if not (isinstance(s.value, I.Var) and s.value.active):
             return
-        line = (f"{self.ctx.bar(s.value)} += 1.0" if ndim(s.value.type) == 0 else
-                f"_rt.acc_const({self.ctx.bar(s.value)}, 1.0)")
+        seed = SCALE if s.scaled else "1.0"
+        line = (f"{self.ctx.bar(s.value)} += {seed}" if ndim(s.value.type) == 0 else
+                f"_rt.acc_const({self.ctx.bar(s.value)}, {seed})")
         if s.jacobian:
             with self.w.block("if jacobian:"):
                 self.w.line(line)

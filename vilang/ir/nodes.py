@@ -65,6 +65,7 @@ class Op:
     args: tuple[Operand, ...]
     indices: tuple[IndexSpec, ...] = ()
     loc: Loc = field(default=NO_LOC, compare=False)
+    origin: str = field(default="", compare=False)   # "reduce_sum" for its one partial sum
 
 
 @dataclass(frozen=True)
@@ -119,6 +120,7 @@ class TargetAdd(Stmt):
 
     value: Operand
     jacobian: bool = False
+    scaled: bool = False      # minibatch kernels: a sum over rows, multiplied by N / B
 
 
 @dataclass
