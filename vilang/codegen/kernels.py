@@ -40,8 +40,10 @@ class GeneratedModule:
 
 
 class ModuleBuilder:
-    def __init__(self, program: I.Program, filename: str, source_text: str | None):
+    def __init__(self, program: I.Program, filename: str, source_text: str | None,
+                 minibatch=None):
         self.program = program
+        self.minibatch = minibatch          # a vilang.ir.minibatch.Plan, or None
         self.filename = filename
         self.source_lines = (source_text or "").splitlines()
         self.sites: list = []
@@ -116,7 +118,9 @@ class ModuleBuilder:
         return [v.name for _, v, _ in self.program.outputs["transformed data"]]
 
     def common_prologue(self):
-        return self.unpack("data", self.data_names) + self.unpack("tdata", self.tdata_names)
+        """Unpack the data tuples; a minibatch kernel's data ends with the scale N / B."""
+        data = self.data_names + (["scale_"] if self.minibatch else [])
+        return self.unpack("data", data) + self.unpack("tdata", self.tdata_names)
 
     # ------------------------------------------------------------ the kernels
     def build(self) -> GeneratedModule:
@@ -125,12 +129,15 @@ class ModuleBuilder:
         parts = []
         for fn in p.functions:
             parts.extend(_function_kernels(self, fn))
-        parts.append(self.transformed_data())
-        parts.append(self.log_density())
-        parts.append(self.log_density_grad())
-        parts.append(self.write_array())
-        parts.append(self.output_sizes())
-        parts.append(validate_data_source(p, self.sites, self.modules))
+        if self.minibatch:
+            parts += [self.log_density(), self.log_density_grad(), self.gather_rows()]
+        else:
+            parts.append(self.transformed_data())
+            parts.append(self.log_density())
+            parts.append(self.log_density_grad())
+            parts.append(self.write_array())
+            parts.append(self.output_sizes())
+            parts.append(validate_data_source(p, self.sites, self.modules))
         from vilang.codegen import ode
         emitted = set()
         for op in self.ode_sites:        # one solver per ODE call site
@@ -159,6 +166,22 @@ class ModuleBuilder:
                           epilogue=[ret], decorate=bool(self.program.transformed_data))
         self.preset = self.preset_saved
         return src
+
+    def gather_rows(self) -> str:
+        """Minibatch modules: copy the sampled rows of the subsampled data and transformed
+        data into the batch's buffers (`batch`, `tbatch`: the tuples the kernels take)."""
+        plan = self.minibatch
+        w = Writer()
+        w.line("@kernel")
+        with w.block("def gather_rows(data, tdata, rows, batch, tbatch):"):
+            w.line(f'"""The rows `rows` of {", ".join(plan.data_rows + plan.tdata_rows)}."""')
+            for k, (name, _, _) in enumerate(self.program.data):
+                if name in plan.data_rows:
+                    w.line(f"_rt.gather_rows(data[{k}], rows, batch[{k}])")
+            for k, (name, _, _) in enumerate(self.program.outputs["transformed data"]):
+                if name in plan.tdata_rows:
+                    w.line(f"_rt.gather_rows(tdata[{k}], rows, tbatch[{k}])")
+        return w.text()
 
     def model_statements(self):
         return self.program.transformed_parameters + self.program.model

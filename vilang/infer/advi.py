@@ -56,6 +56,8 @@ ALGORITHMS = {"meanfield": core.MEANFIELD, "fullrank": core.FULLRANK}
 OPTIMIZERS = {"adagrad": core.ADAGRAD, "adam": core.ADAM, "stan": core.STAN}
 BLOCK_MEMORY = 2_000_000        # floats kept for the block means of the stopping rule
 EXTREME = 30.0                  # an unconstrained value this far from 0 means q ran away
+ELBO_ROWS = 20_000              # rows of a minibatch fit's ELBO estimates (eta search)
+NO_ROWS = np.zeros(0, np.int64)  # a full-data fit's rows: none to draw
 
 
 class FitError(Exception):
@@ -135,19 +137,27 @@ class State(NamedTuple):
 
 # ----------------------------------------------------------------------------- the loop
 
-def model_loop(bm):
+def model_loop(bm, batches=None):
     """The module `loop.py` specialised to `bm`'s model: a copy of it beside the model's
-    generated module, importing that model's kernels; numba caches its machine code there."""
+    generated module, importing that model's kernels (and for a minibatch fit the minibatch
+    kernels of `batches`); numba caches its machine code there."""
     module = bm.model.module
-    cached = getattr(module, "_vilang_advi_loop", None)
+    fit_module = batches.kernels.module if batches is not None else module
+    attr = "_vilang_advi_loop" + (f"_{batches.dim}" if batches is not None else "")
+    cached = getattr(module, attr, None)
     if cached is not None:
         return cached
     template = Path(L.__file__).read_text()
     start, end = "# <model-kernels>\n", "# </model-kernels>\n"
     head, rest = template.split(start)
     _, tail = rest.split(end)
-    source = (head + start + f"from {module.__name__} import log_density, log_density_grad, "
-              "write_array\n" + end + tail)
+    gather = (f"from {fit_module.__name__} import gather_rows" if batches is not None
+              else "from vilang.infer.core import no_gather as gather_rows")
+    imports = (f"from {module.__name__} import log_density, log_density_grad, write_array\n"
+               f"from {fit_module.__name__} import log_density as fit_log_density\n"
+               f"from {fit_module.__name__} import log_density_grad as fit_log_density_grad\n"
+               f"{gather}\n")
+    source = head + start + imports + end + tail
     digest = hashlib.sha256(source.encode())
     for path in sorted(Path(core.__file__).parent.glob("*.py")):
         digest.update(path.read_bytes())
@@ -164,21 +174,25 @@ def model_loop(bm):
         mod = importlib.util.module_from_spec(spec)
         sys.modules[name] = mod
         spec.loader.exec_module(mod)
-    module._vilang_advi_loop = mod
+    setattr(module, attr, mod)
     return mod
 
 
 class ADVI:
     """ADVI for one bound model.  `init`, `update`, `run`, `adapt` return new states."""
 
-    def __init__(self, bm, settings: Settings = Settings(), seed: int = 0):
+    def __init__(self, bm, settings: Settings = Settings(), seed: int = 0, batches=None):
+        """`batches`: a `vilang.infer.batches.Batches` for a minibatch fit (each iteration
+        draws its rows afresh), None to use all the data."""
         self.bm = bm
         self.settings = settings
         self.seed = int(seed) & 0x7FFF_FFFF_FFFF_FFFF
         self.family = ALGORITHMS[settings.algorithm]
         self.d = bm.param_unc_num()
         self.n = int(core.n_params(self.d, self.family))
-        self.loop = model_loop(bm)
+        self.batches = batches
+        self.elbo_batch = elbo_batch(bm, batches, self.seed)
+        self.loop = model_loop(bm, batches)
         self.dense = (self.family == core.MEANFIELD and settings.optimizer == "adagrad"
                       and settings.dense and 0 < self.d <= precond.DENSE_MAX)
         self.block = max(settings.block, math.ceil(
@@ -218,6 +232,7 @@ class ADVI:
         cfg_i[L.C_SEED] = self.seed
         cfg_i[L.C_CHECK] = int(check)
         cfg_i[L.C_DENSE] = int(self.dense)
+        cfg_i[L.C_ROWS] = self.batches.n_rows if self.batches is not None else 0
         cfg_f = np.zeros(L.N_CFG_F)
         cfg_f[L.C_ETA] = state.eta
         cfg_f[L.C_TOL] = s.tol
@@ -238,12 +253,11 @@ class ADVI:
         cfg_i, cfg_f = self._config(state, max_iter, check)
         remaining = max_iter - state.iteration if n_steps is None else n_steps
         chunk = 50
-        kb = self.bm.kernels
         while remaining > 0 and state.stop_code == L.RUNNING:
             n = min(chunk, remaining)
             t0 = time.perf_counter()
             self.loop.run(state.lam, state.acc, state.ist, state.fst, state.bsum, state.blocks,
-                          state.belbo, state.bad, state.hess, state.hvec, kb.data, kb.tdata,
+                          state.belbo, state.bad, state.hess, state.hvec, *self.fit_data(),
                           cfg_i, cfg_f, n)
             dt = time.perf_counter() - t0
             remaining -= n
@@ -254,6 +268,20 @@ class ADVI:
             state.ist[L.STOP] = L.MAX_ITER
         return state
 
+    def fit_data(self) -> tuple:
+        """(data, tdata, batch, tbatch, rows) as the compiled loop takes them."""
+        kb = self.bm.kernels
+        if self.batches is None:
+            return kb.data, kb.tdata, kb.data, kb.tdata, NO_ROWS
+        b = self.batches
+        return kb.data, kb.tdata, b.data, b.tdata, b.rows
+
+    def site_message(self, code: int) -> str:
+        """The reason and model line of a failure code from the kernels the fit calls."""
+        if self.batches is not None:
+            return self.batches.site_message(code)
+        return self.bm.site_message(code)
+
     def resume(self, state: State) -> State:
         """A stopped state made runnable again (to continue past its cap, say)."""
         state = state.copy()
@@ -263,11 +291,18 @@ class ADVI:
     # ------------------------------------------------------------------ ELBO and eta
     def elbo(self, lam: np.ndarray, index: int, n: int | None = None) -> tuple[float, int]:
         """(ELBO estimate with n draws, last failure site); -inf when n draws failed."""
-        kb = self.bm.kernels
+        data, tdata = self.elbo_data()
         value, _, site = self.loop.elbo(lam, self.d, self.family,
                                         n or self.settings.elbo_samples, self.seed, index,
-                                        kb.data, kb.tdata)
+                                        data, tdata)
         return float(value), int(site)
+
+    def elbo_data(self) -> tuple:
+        """The data the ELBO estimates use: all of it, or a fixed batch of a minibatch fit
+        (the same rows for every candidate step size)."""
+        if self.elbo_batch is None:
+            return self.bm.kernels.data, self.bm.kernels.tdata
+        return self.elbo_batch.data, self.elbo_batch.tdata
 
     def adapt(self, state: State, log=None) -> State:
         """Stan's eta search: from `state`, run settings.adapt_iter iterations with each
@@ -306,7 +341,7 @@ class ADVI:
         raise AssertionError("unreachable")
 
     def _elbo_failure(self, site: int) -> str:
-        where = f"\nThe last failure: {self.bm.site_message(site)}." if site else ""
+        where = f"\nThe last failure: {self.site_message(site)}." if site else ""
         return ("ADVI failed: the ELBO cannot be computed at the initial variational "
                 f"distribution: every one of {self.settings.elbo_samples} draws from it gave "
                 f"a log density that is not finite.{where}\nWhat to try: initial values "
@@ -345,7 +380,7 @@ class ADVI:
         it = state.iteration
         if code == L.FATAL:
             return (f"ADVI stopped at iteration {it}: the model raised a fatal error: "
-                    f"{bm.site_message(site)}.")
+                    f"{self.site_message(site)}.")
         if code == L.FAILED_STATE:
             bad = [names[i] for i in np.flatnonzero(state.bad[0])]
             head = (f"ADVI failed at iteration {it}: {self.settings.max_consecutive_failures} "
@@ -362,7 +397,7 @@ class ADVI:
                 f"{reason.get(kind, 'the draws failed')} at the draws")
         lines = [head + "."]
         if site > 0:
-            lines.append(f"The last failure: {bm.site_message(site)}.")
+            lines.append(f"The last failure: {self.site_message(site)}.")
         culprits = self._culprits(state.bad[0], state.bad[1])
         if culprits:
             lines.append("Parameters involved: " + "; ".join(t for _, t in culprits) + ".")
@@ -419,6 +454,18 @@ class ADVI:
                              if n == q.name or n.startswith(q.name + "[") or
                              n.startswith(q.name + "."))
         return names
+
+
+def elbo_batch(bm, batches, seed: int):
+    """The fixed batch of a minibatch fit's ELBO estimates: ELBO_ROWS rows (at least the
+    minibatch's), or all of them when there are not many more."""
+    if batches is None:
+        return None
+    from vilang.infer.batches import Batches
+    size = min(batches.n_rows, max(ELBO_ROWS, batches.size))
+    fixed = Batches(bm, batches.dim, size)
+    fixed.sample(seed, -1 & 0x7FFF_FFFF)
+    return fixed
 
 
 # ----------------------------------------------------------------------------- inits

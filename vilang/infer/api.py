@@ -27,7 +27,7 @@ def fit(bm, algorithm: str = "meanfield", seed: int = 1, iter: int = 10_000,  # 
         draws: int = 1000, init=None, threads: int = 1, optimizer: str = "adagrad",
         grad_samples: int = 1, elbo_samples: int = 100, eta: float | None = None,
         adapt_iter: int = 50, tol: float = 0.1, progress: bool | None = False,
-        log=None) -> Fit:
+        log=None, minibatch: dict | None = None) -> Fit:
     """Fit `bm` (a `vilang.model.BoundModel`) by ADVI and draw from the result.
 
     algorithm: "meanfield" (default) or "fullrank".  seed: the fit is a function of the seed
@@ -39,7 +39,9 @@ def fit(bm, algorithm: str = "meanfield", seed: int = 1, iter: int = 10_000,  # 
     exactly) or "adam".  grad_samples, elbo_samples, eta, adapt_iter: as in Stan (eta None:
     Stan's search).  tol: the stopping rule's tolerance (docs/advi.md).  progress: a
     progress line on stderr (None: when stderr is a terminal).  log: a function taking
-    lines of progress notes.
+    lines of progress notes.  minibatch: {"N": B} to fit on B rows of the data size N per
+    iteration, drawn afresh each time, with the terms that sum over rows scaled by N / B
+    (docs/minibatch.md); the draws, generated quantities and diagnostic use all the data.
 
     Raises `FitError` when the fit fails (the message names the parameters and model line
     involved and what to try); a fit that hits `iter` without converging returns normally
@@ -58,7 +60,7 @@ def fit(bm, algorithm: str = "meanfield", seed: int = 1, iter: int = 10_000,  # 
     seed = int(seed)
     timing = {}
     t0 = time.perf_counter()
-    advi = ADVI(bm, settings, seed)
+    advi = ADVI(bm, settings, seed, batches=_batches(bm, minibatch))
     compile_loop(advi)
     timing["compile"] = time.perf_counter() - t0
 
@@ -107,8 +109,20 @@ def fit(bm, algorithm: str = "meanfield", seed: int = 1, iter: int = 10_000,  # 
         settings={"algorithm": algorithm, "optimizer": optimizer, "grad_samples": grad_samples,
                   "elbo_samples": elbo_samples, "eta_given": eta is not None,
                   "adapt_iter": adapt_iter, "max_iter": iter, "tol": tol,
-                  "block": advi.block, "draws": draws},
+                  "block": advi.block, "draws": draws,
+                  "minibatch": dict(minibatch) if minibatch else None},
         notes=_notes(state))
+
+
+def _batches(bm, minibatch):
+    """The `Batches` of a minibatch fit ({"N": B}), or None."""
+    if not minibatch:
+        return None
+    from vilang.infer.batches import Batches
+    if len(minibatch) != 1:
+        raise ValueError("minibatch: give one data size and a batch size, like {'N': 1000}")
+    (dim, size), = minibatch.items()
+    return Batches(bm, str(dim), int(size))
 
 
 def compile_loop(advi: ADVI) -> None:
@@ -118,8 +132,8 @@ def compile_loop(advi: ADVI) -> None:
     s = advi.init(np.zeros(advi.d))
     cfg_i, cfg_f = advi._config(s, 0, False)
     advi.loop.run(s.lam, s.acc, s.ist, s.fst, s.bsum, s.blocks, s.belbo, s.bad, s.hess,
-                  s.hvec, kb.data, kb.tdata, cfg_i, cfg_f, 0)
-    advi.loop.elbo(s.lam, advi.d, advi.family, 0, 0, 0, kb.data, kb.tdata)
+                  s.hvec, *advi.fit_data(), cfg_i, cfg_f, 0)
+    advi.loop.elbo(s.lam, advi.d, advi.family, 0, 0, 0, *advi.elbo_data())
     n_out = advi.bm.param_num(True, True)
     advi.loop.draws(s.lam, advi.d, advi.family, 0, 0, 0, 1, kb.data, kb.tdata,
                     np.zeros((0, n_out)), np.zeros(0), np.zeros(0), np.zeros(3, np.int64))

@@ -23,7 +23,7 @@ TWO_M53 = 1.0 / 9007199254740992.0
 LOG_2PI = math.log(2.0 * math.pi)
 
 # purpose tags of the random streams (one per use, so no two uses share numbers)
-TAG_INIT, TAG_STEP, TAG_ELBO, TAG_DRAW, TAG_GQ = 1, 2, 3, 4, 5
+TAG_INIT, TAG_STEP, TAG_ELBO, TAG_DRAW, TAG_GQ, TAG_ROWS = 1, 2, 3, 4, 5, 6
 
 # family and optimiser codes
 MEANFIELD, FULLRANK = 0, 1
@@ -43,6 +43,22 @@ def copy_into(dst, src):
     """dst[...] = src for 1-D arrays of the same length."""
     for i in range(dst.shape[0]):
         dst[i] = src[i]
+
+
+@kernel
+def no_gather(data, tdata, rows, batch, tbatch):
+    """Full-data fits: there are no rows to gather (the minibatch kernels' `gather_rows`
+    takes its place in a minibatch fit)."""
+
+
+@kernel
+def sample_rows(state, n_rows, out):
+    """Rows 0..n_rows-1 drawn uniformly with replacement into `out`: each row is in the
+    sample n_rows / len(out) times less often than in the data, which the scale N / B of
+    the minibatch kernels undoes exactly (unbiased sums)."""
+    for j in range(out.shape[0]):
+        r = int(uniform(state) * n_rows)
+        out[j] = r if r < n_rows else n_rows - 1
 
 
 @kernel

@@ -18,17 +18,23 @@ import math
 
 import numpy as np
 
-from vilang.infer.core import (TAG_DRAW, TAG_ELBO, TAG_GQ, TAG_STEP, add_draw_gradient,
-                               add_entropy_gradient, bad_coordinates, copy_into, draw_point,
-                               entropy, fill, fill_normal, rate, row_scales, seed_int,
-                               state_ok, step, step_scales, stream_key)
+from vilang.infer.core import (TAG_DRAW, TAG_ELBO, TAG_GQ, TAG_ROWS, TAG_STEP,
+                               add_draw_gradient, add_entropy_gradient, bad_coordinates,
+                               copy_into, draw_point, entropy, fill, fill_normal, rate,
+                               row_scales, sample_rows, seed_int, state_ok, step, step_scales,
+                               stream_key)
 from vilang.infer import precond
 from vilang.infer.stopping import converged, window_size, window_test
 from vilang.runtime.jit import kernel
 
 # <model-kernels>
 from vilang.infer._standin import log_density, log_density_grad, write_array
+from vilang.infer._standin import log_density as fit_log_density
+from vilang.infer._standin import log_density_grad as fit_log_density_grad
+from vilang.infer.core import no_gather as gather_rows
 # </model-kernels>
+# `fit_*`: the kernels the optimisation calls: the model's own, or in a minibatch fit the
+# minibatch kernels (scaled sums over the B rows that `gather_rows` copies into the batch)
 
 # integer state `ist`
 K, NB, IN_BLOCK, STOP, CONSEC, SKIPPED, DROPPED, SITE, BAD_KIND, HESS_N, DENSE = range(11)
@@ -38,8 +44,8 @@ ETA_SCALE, DRIFT, NOISE, CHI2, ELBO_SUM = range(5)
 N_FST = 5
 # integer configuration `cfg_i`
 C_FAMILY, C_OPTIMIZER, C_GRAD_SAMPLES, C_MAX_ITER, C_BLOCK, C_MIN_WINDOW, C_MAX_CONSEC, \
-    C_SEED, C_CHECK, C_DENSE = range(10)
-N_CFG_I = 10
+    C_SEED, C_CHECK, C_DENSE, C_ROWS = range(11)
+N_CFG_I = 11
 # float configuration `cfg_f`
 C_ETA, C_TOL = range(2)
 N_CFG_F = 2
@@ -76,9 +82,12 @@ def long_enough(k, eta, optimizer):
 
 
 @kernel
-def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, data, tdata, cfg_i, cfg_f,
-        n_steps):
-    """Advance the state by up to `n_steps` iterations (fewer if the run stops)."""
+def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, data, tdata, batch, tbatch,
+        rows, cfg_i, cfg_f, n_steps):
+    """Advance the state by up to `n_steps` iterations (fewer if the run stops).  A
+    minibatch fit (`rows` not empty) draws len(rows) of the cfg_i[C_ROWS] rows afresh each
+    iteration and gathers them into `batch`/`tbatch`; a full-data fit passes the data as
+    the batch."""
     d = bad.shape[1]
     family = cfg_i[C_FAMILY]
     m = cfg_i[C_GRAD_SAMPLES]
@@ -100,6 +109,7 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, data, tdata, c
     gmu = np.empty(hd)
     err = np.zeros(2, np.int64)
     rng = np.zeros(1, np.uint64)
+    rng_rows = np.zeros(1, np.uint64)
     on = n_steps >= 0          # a run-time True: a literal would compile the kernel again
     for _ in range(n_steps):
         if ist[STOP] != RUNNING:
@@ -110,6 +120,10 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, data, tdata, c
         ist[K] += 1
         k = ist[K]
         rng[0] = stream_key(cfg_i[C_SEED], TAG_STEP, k)
+        if rows.shape[0] > 0:
+            rng_rows[0] = stream_key(cfg_i[C_SEED], TAG_ROWS, k)
+            sample_rows(rng_rows, cfg_i[C_ROWS], rows)
+            gather_rows(data, tdata, rows, batch, tbatch)
         fill(gl, 0.0)
         lp_sum = 0.0
         good = 0
@@ -123,7 +137,7 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, data, tdata, c
             fill_normal(rng, eta)
             draw_point(lam, d, family, sd, eta, zeta)
             err[0] = 0
-            lp = log_density_grad(zeta, data, tdata, on, on, g, err)
+            lp = fit_log_density_grad(zeta, batch, tbatch, on, on, g, err)
             kind = 0
             if err[0] != 0:
                 kind = BAD_DOMAIN
@@ -226,7 +240,8 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, data, tdata, c
 def elbo(lam, d, family, n, seed, index, data, tdata):
     """(ELBO estimate from n draws, draws dropped, last failure site).  Non-finite draws are
     dropped and redrawn; after n drops the estimate is -inf.  Normalised: the log density
-    keeps all its constants (propto=False) and its Jacobian."""
+    keeps all its constants (propto=False) and its Jacobian.  In a minibatch fit, `data` is
+    a fixed batch and the estimate is the minibatch kernels' (scaled) one."""
     eta = np.empty(d)
     zeta = np.empty(d)
     err = np.zeros(2, np.int64)
@@ -244,7 +259,7 @@ def elbo(lam, d, family, n, seed, index, data, tdata):
         fill_normal(rng, eta)
         draw_point(lam, d, family, sd, eta, zeta)
         err[0] = 0
-        lp = log_density(zeta, data, tdata, off, on, err)
+        lp = fit_log_density(zeta, data, tdata, off, on, err)
         if err[0] != 0 or not math.isfinite(lp):
             dropped += 1
             site = err[0]

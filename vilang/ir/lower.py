@@ -11,7 +11,7 @@ is, unless its result is an int.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from vilang.typecheck import signatures as S
 from vilang.typecheck.checker import CheckedProgram
@@ -186,8 +186,10 @@ class Lowerer:
         x = self.expr(e.args[1], ops)
         n = self._call("size", [x], INT, e.loc, ops)
         rest = [self.expr(a, ops) for a in e.args[3:]]
-        return self._call("user:" + lp_name + suffix, [x, I.Const(1, INT), n] + rest, e.ty,
-                          e.loc, ops)
+        out = self._call("user:" + lp_name + suffix, [x, I.Const(1, INT), n] + rest, e.ty,
+                         e.loc, ops)
+        ops[-1] = replace(ops[-1], origin="reduce_sum")
+        return out
 
     def expr_Indexed(self, e, ops):
         base = self.expr(e.base, ops)

@@ -506,3 +506,11 @@ def _set_row(mat, i, start, values):
     def impl_scalar(mat, i, start, values):
         mat[i, start] = values
     return impl_scalar
+
+
+@kernel
+def gather_rows(src, rows, dst):
+    """dst[j] = src[rows[j]] (0-based rows), for arrays of any number of dimensions: the
+    minibatch's copy of the sampled rows."""
+    for j in range(rows.shape[0]):
+        dst[j] = src[rows[j]]

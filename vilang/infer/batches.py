@@ -1,0 +1,90 @@
+"""Minibatches of a bound model: B rows of a data size, and the kernels that take them.
+
+    >>> batches = Batches(bm, "N", 1000)                                  # doctest: +SKIP
+    >>> lp, grad = batches.log_density_gradient(theta, rows)              # doctest: +SKIP
+
+The minibatch kernels (`CompiledModel.minibatch_kernels`, planned by vilang/ir/minibatch.py)
+take the batch as their data: the same tuple as the model's, with N set to B, every
+subsampled variable replaced by a buffer of B rows, and the scale N / B appended.  The
+compiled ADVI loop refills the buffers each iteration (`gather_rows`); here they can also be
+filled from Python, for tests and for the diagnostics.  docs/minibatch.md.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from vilang.infer import core
+
+
+class Batches:
+    """B rows (B = `size`) of the data size `dim` of the bound model `bm`."""
+
+    def __init__(self, bm, dim: str, size: int):
+        self.bm = bm
+        self.kernels = bm.model.minibatch_kernels(dim)
+        plan = self.kernels.plan
+        names = [n for n, _, _ in bm.model.ir.data]
+        self.dim = dim
+        self.n_rows = int(bm.data[names.index(dim)])
+        size = int(size)
+        if not 1 <= size <= self.n_rows:
+            raise ValueError(f"minibatch size for '{dim}' must be between 1 and {dim} = "
+                             f"{self.n_rows}, not {size}")
+        self.size = size
+        self.scale = self.n_rows / size
+        self.data = tuple(_batch_entries(names, bm.data, plan.data_rows, dim, size)) + (
+            float(self.scale),)
+        td_names = [n for n, _, _ in bm.model.ir.outputs["transformed data"]]
+        self.tdata = tuple(_batch_entries(td_names, bm.tdata, plan.tdata_rows, dim, size))
+        self.rows = np.zeros(size, np.int64)
+
+    def take(self, rows) -> None:
+        """Fill the batch with the given rows (0-based)."""
+        rows = np.ascontiguousarray(rows, dtype=np.int64)
+        if rows.shape != (self.size,) or (rows.size and not (
+                0 <= rows.min() and rows.max() < self.n_rows)):
+            raise ValueError(f"expected {self.size} row numbers in 0..{self.n_rows - 1}")
+        self.rows[:] = rows
+        self.kernels.module.gather_rows(self.bm.data, self.bm.tdata, self.rows, self.data,
+                                        self.tdata)
+
+    def sample(self, seed: int, index: int) -> np.ndarray:
+        """Draw the rows of iteration `index` of a fit with `seed` (as the compiled loop
+        does) and fill the batch with them."""
+        rng = np.zeros(1, np.uint64)
+        rng[0] = core.stream_key(seed, core.TAG_ROWS, index)
+        rows = np.zeros(self.size, np.int64)
+        core.sample_rows(rng, self.n_rows, rows)
+        self.take(rows)
+        return rows
+
+    def log_density_gradient(self, theta, rows=None, propto: bool = True,
+                             jacobian: bool = True):
+        """(lp, grad) of the minibatch estimate over `rows` (default: the current batch):
+        unbiased for the full data's when the rows are drawn uniformly."""
+        if rows is not None:
+            self.take(rows)
+        theta = np.ascontiguousarray(theta, dtype=np.float64)
+        grad = np.zeros_like(theta)
+        err = np.zeros(2, np.int64)
+        lp = self.kernels.module.log_density_grad(theta, self.data, self.tdata, bool(propto),
+                                                  bool(jacobian), grad, err)
+        return (lp if err[0] == 0 else -math.inf), grad
+
+    def site_message(self, code: int) -> str:
+        from vilang.model import site_message
+        return site_message(self.bm.model.filename, self.kernels.generated.sites, code)
+
+
+def _batch_entries(names, values, subsampled, dim, size):
+    """The batch's data: B-row buffers for the subsampled variables, B for the size, the
+    rest shared with the full data."""
+    for name, value in zip(names, values):
+        if name == dim:
+            yield size
+        elif name in subsampled:
+            yield np.empty((size,) + tuple(value.shape[1:]), value.dtype)
+        else:
+            yield value
