@@ -9,6 +9,14 @@ computing eta_n = alpha_n + x[n, :] . beta once per row and accumulating the log
 all gradient contributions (d alpha, d beta += g_n x[n, :], d x[n, :] = g_n beta when asked)
 in that same pass.  The conventions are those of `vilang.runtime.multivariate`.
 
+Each family's `_F_core` splits the rows into the fixed-size chunks of `vilang.runtime.parallel`
+(run on numba's threads when there is more than one) and `_F_chunk` processes one chunk in
+blocks of rows: eta for the block (`_eta_block`), then a branch-free pointwise loop (log
+density terms and d/d eta, which vectorises), then the gradient scatter (`_scatter`,
+`_xtg_block`, `_dx_block`) while the block's rows of x are still in cache.  Sums over rows (the
+log density, d beta, the gradient of a broadcast scalar or a shared row vector x) go into the
+chunk's row of partial sums, added in chunk order: results do not depend on the thread count.
+
 Argument forms (one entry point per function; numba specialises the thin public wrapper,
 which normalises the arguments for a single compiled core per family):
   * y: a scalar (broadcast to every row) or a 1-D array with one entry per row (float64 for
@@ -33,13 +41,15 @@ import math
 import sys
 
 import numpy as np
-from numba import types
+from numba import prange, types
 from numba.extending import overload
 
-from .jit import kernel
+from .jit import kernel, parallel_kernel
 from .multivariate import (LOG_2PI, _all_finite, _all_finite_any, _as1d, _at, _digamma,
                            _inv_logit, _is_ordered, _is_vec, _like, _nobs, _ord_term,
                            _register, _vlen)
+from .parallel import (all_finite_2d, chunk_rows, is_parallel, log1p_exp_neg, partials,
+                       reduce_partials, vexp)
 
 
 def _xv(x, n, k):
@@ -146,9 +156,174 @@ def _glm_sizes(y, x, alpha, beta, p_alpha, p_beta):
     return 0
 
 
+@kernel
+def _x_finite(x):
+    """Every element of x is finite (a large matrix is checked in parallel)."""
+    if x.ndim == 2:
+        return all_finite_2d(x)
+    return _all_finite(x)
+
+
+# ---------------------------------------------------------------------------------------------
+# Row blocks shared by the chunk kernels
+
+_BLOCK_ROWS = 128
+_BLOCK_VALUES = 2048       # 16 KiB of x per block: still in L1 for the gradient pass
+
+
+@kernel
+def _block_rows(K):
+    """Rows per block for K columns of x."""
+    return max(1, min(_BLOCK_ROWS, _BLOCK_VALUES // max(K, 1)))
+
+
+@kernel
+def _eta_block(X, sx, av, sa, beta, n0, m, eta):
+    """eta[i] = alpha_n + x_n . beta for the m rows n = n0 + i."""
+    K = beta.shape[0]
+    for i in range(m):
+        n = n0 + i
+        ix = n * sx
+        s = 0.0
+        for k in range(K):
+            s += X[ix, k] * beta[k]
+        eta[i] = av[n * sa] + s
+
+
+@kernel
+def _scatter(buf, s, n0, m, g, scale):
+    """buf[n * s] += scale * g[i] for the rows n = n0 + i (s = 0: all into buf[0])."""
+    for i in range(m):
+        buf[(n0 + i) * s] += scale * g[i]
+
+
+@kernel
+def _xtg_block(X, sx, n0, m, g, db):
+    """db += sum_i g[i] x_{n0 + i}, two rows per pass (half the loads and stores of db)."""
+    K = db.shape[0]
+    i = 0
+    while i + 1 < m:
+        g0 = g[i]
+        g1 = g[i + 1]
+        i0 = (n0 + i) * sx
+        i1 = (n0 + i + 1) * sx
+        for k in range(K):
+            db[k] += g0 * X[i0, k] + g1 * X[i1, k]
+        i += 2
+    if i < m:
+        gi = g[i]
+        ix = (n0 + i) * sx
+        for k in range(K):
+            db[k] += gi * X[ix, k]
+
+
+@kernel
+def _dx_block(dx, sx, n0, m, g, beta):
+    """dx[n * sx, :] += g[i] beta for the rows n = n0 + i (sx = 0: the shared row)."""
+    K = beta.shape[0]
+    for i in range(m):
+        ix = (n0 + i) * sx
+        gi = g[i]
+        for k in range(K):
+            dx[ix, k] += gi * beta[k]
+
+
+@kernel
+def _shared(buf, s, local):
+    """The gradient buffer a chunk writes into: `buf` for per-row entries (s = 1, each row is
+    one chunk's), the chunk's own `local` for a broadcast argument (s = 0, a sum over rows)."""
+    return buf if s == 1 else local
+
+
+@kernel
+def _put(row, off, v):
+    """row[off:off + v.size] = v (a chunk's partial sums)."""
+    for k in range(v.shape[0]):
+        row[off + k] = v[k]
+
+
+@kernel
+def _take(tot, off, n):
+    """A copy of tot[off:off + n]."""
+    out = np.empty(n)
+    for k in range(n):
+        out[k] = tot[off + k]
+    return out
+
+
+@kernel
+def _finish_shared(buf, s, tot, off):
+    """A broadcast argument's gradient (s = 0) from the reduced partial sums."""
+    if s == 0 and buf.shape[0] > 0:
+        buf[0] = tot[off]
+
+
+@kernel
+def _finish_dx(dx, sx, want_dx, tot, off):
+    """A shared row vector x's gradient (sx = 0) from the reduced partial sums."""
+    if sx == 0 and want_dx:
+        for k in range(dx.shape[1]):
+            dx[0, k] = tot[off + k]
+
+
 # =============================================================================================
 # normal_id_glm(y | x, alpha, beta, sigma)
 # =============================================================================================
+
+@kernel
+def _normal_id_glm_chunk(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx, dy, dx, da, ds,
+                         N, c, row):
+    """Chunk c's rows.  row: [sum z^2, sum log sigma_n (vector sigma), d y, d alpha, d sigma
+    (the broadcast ones), d beta (K), d x (K, shared row vector x)]."""
+    K = beta.shape[0]
+    lo, hi = chunk_rows(c, N)
+    B = _block_rows(K)
+    eta = np.empty(B)
+    g = np.empty(B)
+    h = np.empty(B)
+    one = np.zeros(3)
+    dyb = _shared(dy, sy, one[0:1])
+    dab = _shared(da, sa, one[1:2])
+    dsb = _shared(ds, ss, one[2:3])
+    db = np.zeros(K)
+    dxl = np.zeros((1, K))
+    dxb = dx if sx == 1 else dxl
+    quad = 0.0
+    slog = 0.0
+    for n0 in range(lo, hi, B):
+        m = min(B, hi - n0)
+        _eta_block(X, sx, av, sa, beta, n0, m, eta)
+        for i in range(m):
+            n = n0 + i
+            inv = 1.0 / sv[n * ss]
+            z = (yv[n * sy] - eta[i]) * inv
+            quad += z * z
+            g[i] = z * inv
+            h[i] = (z * z - 1.0) * inv
+        if ss == 1:
+            for i in range(m):
+                slog += math.log(sv[n0 + i])
+        if grad:
+            _scatter(dyb, sy, n0, m, g, -1.0)
+            _scatter(dab, sa, n0, m, g, 1.0)
+            _scatter(dsb, ss, n0, m, h, 1.0)
+            _xtg_block(X, sx, n0, m, g, db)
+            if want_dx:
+                _dx_block(dxb, sx, n0, m, g, beta)
+    row[0] = quad
+    row[1] = slog
+    _put(row, 2, one)
+    _put(row, 5, db)
+    _put(row, 5 + K, dxl[0])
+
+
+@parallel_kernel
+def _normal_id_glm_par(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx, dy, dx, da, ds,
+                       N, part):
+    for c in prange(part.shape[0]):
+        _normal_id_glm_chunk(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx, dy, dx, da,
+                             ds, N, c, part[c])
+
 
 @kernel
 def _normal_id_glm_core(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx):
@@ -161,34 +336,26 @@ def _normal_id_glm_core(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx):
     dy = np.zeros(yv.shape[0] if grad else 0)
     dx = _dx_core(N, K, sx, grad and want_dx)
     da = np.zeros(av.shape[0] if grad else 0)
-    db = np.zeros(K if grad else 0)
     ds = np.zeros(sv.shape[0] if grad else 0)
-    quad = 0.0
-    slog = 0.0
-    for n in range(N):
-        ix = n * sx
-        eta = av[n * sa]
-        for k in range(K):
-            eta += X[ix, k] * beta[k]
-        s = sv[n * ss]
-        inv = 1.0 / s
-        z = (yv[n * sy] - eta) * inv
-        quad += z * z
-        if ss == 1:
-            slog += math.log(s)
-        if grad:
-            g = z * inv
-            dy[n * sy] -= g
-            da[n * sa] += g
-            for k in range(K):
-                db[k] += g * X[ix, k]
-            if want_dx:
-                for k in range(K):
-                    dx[ix, k] += g * beta[k]
-            ds[n * ss] += (z * z - 1.0) * inv
+    part = partials(N, 5 + 2 * K)
+    if is_parallel(N):
+        _normal_id_glm_par(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx, dy, dx, da, ds,
+                           N, part)
+    else:
+        for c in range(part.shape[0]):
+            _normal_id_glm_chunk(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx, dy, dx,
+                                 da, ds, N, c, part[c])
+    tot = reduce_partials(part)
+    slog = tot[1]
     if ss == 0 and N > 0:
         slog = N * math.log(sv[0])
-    return -0.5 * LOG_2PI * N, -slog, -0.5 * quad, dy, dx, da, db, ds
+    db = _take(tot, 5, K if grad else 0)
+    if grad:
+        _finish_shared(dy, sy, tot, 2)
+        _finish_shared(da, sa, tot, 3)
+        _finish_shared(ds, ss, tot, 4)
+        _finish_dx(dx, sx, want_dx, tot, 5 + K)
+    return -0.5 * LOG_2PI * N, -slog, -0.5 * tot[0], dy, dx, da, db, ds
 
 
 @kernel
@@ -242,7 +409,7 @@ def normal_id_glm_check(y, x, alpha, beta, sigma):
         return 5
     if not _all_finite_any(y):
         return 1
-    if not _all_finite(x):
+    if not _x_finite(x):
         return 2
     if not _all_finite_any(alpha):
         return 3
@@ -260,32 +427,67 @@ def normal_id_glm_check(y, x, alpha, beta, sigma):
 # =============================================================================================
 
 @kernel
+def _bernoulli_logit_glm_chunk(yv, sy, X, sx, av, sa, beta, grad, want_dx, dx, da, N, c, row):
+    """Chunk c's rows.  row: [log density, d alpha (broadcast), d beta (K), d x (K, shared
+    row vector x)]."""
+    K = beta.shape[0]
+    lo, hi = chunk_rows(c, N)
+    B = _block_rows(K)
+    eta = np.empty(B)
+    g = np.empty(B)
+    one = np.zeros(1)
+    dab = _shared(da, sa, one)
+    db = np.zeros(K)
+    dxl = np.zeros((1, K))
+    dxb = dx if sx == 1 else dxl
+    lp = 0.0
+    for n0 in range(lo, hi, B):
+        m = min(B, hi - n0)
+        _eta_block(X, sx, av, sa, beta, n0, m, eta)
+        for i in range(m):
+            sign = 2.0 * yv[(n0 + i) * sy] - 1.0
+            yt = sign * eta[i]
+            # log p = -log1p(exp(-yt)); d/d eta = sign * inv_logit(-yt); one exp for both
+            l1p, ex = log1p_exp_neg(abs(yt))
+            lp -= max(-yt, 0.0) + l1p
+            g[i] = sign * ((1.0 if yt < 0.0 else ex) / (1.0 + ex))
+        if grad:
+            _scatter(dab, sa, n0, m, g, 1.0)
+            _xtg_block(X, sx, n0, m, g, db)
+            if want_dx:
+                _dx_block(dxb, sx, n0, m, g, beta)
+    row[0] = lp
+    row[1] = one[0]
+    _put(row, 2, db)
+    _put(row, 2 + K, dxl[0])
+
+
+@parallel_kernel
+def _bernoulli_logit_glm_par(yv, sy, X, sx, av, sa, beta, grad, want_dx, dx, da, N, part):
+    for c in prange(part.shape[0]):
+        _bernoulli_logit_glm_chunk(yv, sy, X, sx, av, sa, beta, grad, want_dx, dx, da, N, c,
+                                   part[c])
+
+
+@kernel
 def _bernoulli_logit_glm_core(yv, sy, X, sx, av, sa, beta, grad, want_dx):
     N = _nobs_core(yv.shape[0], sy, X, sx)
     K = beta.shape[0]
     dx = _dx_core(N, K, sx, grad and want_dx)
     da = np.zeros(av.shape[0] if grad else 0)
-    db = np.zeros(K if grad else 0)
-    lp = 0.0
-    for n in range(N):
-        ix = n * sx
-        eta = av[n * sa]
-        for k in range(K):
-            eta += X[ix, k] * beta[k]
-        sign = 2.0 * yv[n * sy] - 1.0
-        yt = sign * eta
-        # log p = -log1p(exp(-yt)); d/d eta = sign * inv_logit(-yt); one exp for both
-        ex = math.exp(-abs(yt))
-        lp -= (max(-yt, 0.0) + math.log1p(ex))
-        if grad:
-            g = sign * ((1.0 if yt < 0.0 else ex) / (1.0 + ex))
-            da[n * sa] += g
-            for k in range(K):
-                db[k] += g * X[ix, k]
-            if want_dx:
-                for k in range(K):
-                    dx[ix, k] += g * beta[k]
-    return lp, dx, da, db
+    part = partials(N, 2 + 2 * K)
+    if is_parallel(N):
+        _bernoulli_logit_glm_par(yv, sy, X, sx, av, sa, beta, grad, want_dx, dx, da, N, part)
+    else:
+        for c in range(part.shape[0]):
+            _bernoulli_logit_glm_chunk(yv, sy, X, sx, av, sa, beta, grad, want_dx, dx, da, N,
+                                       c, part[c])
+    tot = reduce_partials(part)
+    db = _take(tot, 2, K if grad else 0)
+    if grad:
+        _finish_shared(da, sa, tot, 1)
+        _finish_dx(dx, sx, want_dx, tot, 2 + K)
+    return tot[0], dx, da, db
 
 
 @kernel
@@ -327,7 +529,7 @@ def bernoulli_logit_glm_check(y, x, alpha, beta):
         v = _at(y, n)
         if v < 0 or v > 1:
             return 1
-    if not _all_finite(x):
+    if not _x_finite(x):
         return 2
     if not _all_finite_any(alpha):
         return 3
@@ -354,41 +556,96 @@ def bernoulli_logit_glm_rng(x, alpha, beta):
 # =============================================================================================
 
 @kernel
+def _poisson_log_glm_chunk(yv, sy, X, sx, av, sa, beta, grad, want_dx, dx, da, N, c, row):
+    """Chunk c's rows.  row: [sum y eta - exp(eta), d alpha (broadcast), d beta (K), d x (K,
+    shared row vector x)]."""
+    K = beta.shape[0]
+    lo, hi = chunk_rows(c, N)
+    B = _block_rows(K)
+    eta = np.empty(B)
+    g = np.empty(B)
+    one = np.zeros(1)
+    dab = _shared(da, sa, one)
+    db = np.zeros(K)
+    dxl = np.zeros((1, K))
+    dxb = dx if sx == 1 else dxl
+    lp = 0.0
+    for n0 in range(lo, hi, B):
+        m = min(B, hi - n0)
+        _eta_block(X, sx, av, sa, beta, n0, m, eta)
+        for i in range(m):
+            yn = float(yv[(n0 + i) * sy])
+            ee = vexp(eta[i])
+            lp += yn * eta[i] - ee
+            g[i] = yn - ee
+        if grad:
+            _scatter(dab, sa, n0, m, g, 1.0)
+            _xtg_block(X, sx, n0, m, g, db)
+            if want_dx:
+                _dx_block(dxb, sx, n0, m, g, beta)
+    row[0] = lp
+    row[1] = one[0]
+    _put(row, 2, db)
+    _put(row, 2 + K, dxl[0])
+
+
+@parallel_kernel
+def _poisson_log_glm_par(yv, sy, X, sx, av, sa, beta, grad, want_dx, dx, da, N, part):
+    for c in prange(part.shape[0]):
+        _poisson_log_glm_chunk(yv, sy, X, sx, av, sa, beta, grad, want_dx, dx, da, N, c,
+                               part[c])
+
+
+@kernel
 def _poisson_log_glm_core(yv, sy, X, sx, av, sa, beta, grad, want_dx):
     N = _nobs_core(yv.shape[0], sy, X, sx)
     K = beta.shape[0]
     dx = _dx_core(N, K, sx, grad and want_dx)
     da = np.zeros(av.shape[0] if grad else 0)
-    db = np.zeros(K if grad else 0)
-    lp = 0.0
-    for n in range(N):
-        ix = n * sx
-        eta = av[n * sa]
-        for k in range(K):
-            eta += X[ix, k] * beta[k]
-        yn = yv[n * sy]
-        ee = math.exp(eta)
-        lp += yn * eta - ee
-        if grad:
-            g = yn - ee
-            da[n * sa] += g
-            for k in range(K):
-                db[k] += g * X[ix, k]
-            if want_dx:
-                for k in range(K):
-                    dx[ix, k] += g * beta[k]
-    return lp, dx, da, db
+    part = partials(N, 2 + 2 * K)
+    if is_parallel(N):
+        _poisson_log_glm_par(yv, sy, X, sx, av, sa, beta, grad, want_dx, dx, da, N, part)
+    else:
+        for c in range(part.shape[0]):
+            _poisson_log_glm_chunk(yv, sy, X, sx, av, sa, beta, grad, want_dx, dx, da, N, c,
+                                   part[c])
+    tot = reduce_partials(part)
+    db = _take(tot, 2, K if grad else 0)
+    if grad:
+        _finish_shared(da, sa, tot, 1)
+        _finish_dx(dx, sx, want_dx, tot, 2 + K)
+    return tot[0], dx, da, db
+
+
+@kernel
+def _lgamma1_rows(y, lo, hi):
+    s = 0.0
+    for n in range(lo, hi):
+        s += math.lgamma(y[n] + 1.0)
+    return s
+
+
+@parallel_kernel
+def _lgamma1_par(y, N, part):
+    for c in prange(part.shape[0]):
+        lo, hi = chunk_rows(c, N)
+        part[c, 0] = _lgamma1_rows(y, lo, hi)
 
 
 @kernel
 def _lgamma_y1(y, N):
-    """sum over observations of lgamma(y_n + 1)."""
-    if _is_vec(y):
-        s = 0.0
-        for n in range(N):
-            s += math.lgamma(_at(y, n) + 1.0)
-        return s
-    return N * math.lgamma(_at(y, 0) + 1.0)
+    """sum over observations of lgamma(y_n + 1) (chunks in parallel for a long y)."""
+    if not _is_vec(y):
+        return N * math.lgamma(_at(y, 0) + 1.0)
+    yv = _as1d(y)
+    part = partials(N, 1)
+    if is_parallel(N):
+        _lgamma1_par(yv, N, part)
+    else:
+        for c in range(part.shape[0]):
+            lo, hi = chunk_rows(c, N)
+            part[c, 0] = _lgamma1_rows(yv, lo, hi)
+    return reduce_partials(part)[0]
 
 
 @kernel
@@ -434,7 +691,7 @@ def poisson_log_glm_check(y, x, alpha, beta):
         return p
     if not _check_nonneg_ints(y):
         return 1
-    if not _all_finite(x):
+    if not _x_finite(x):
         return 2
     if not _all_finite_any(alpha):
         return 3
@@ -448,15 +705,21 @@ def poisson_log_glm_check(y, x, alpha, beta):
 # =============================================================================================
 
 @kernel
-def _nb2_glm_core(yv, sy, X, sx, av, sa, beta, pv, sp, grad, want_dx):
-    """Terms in Stan Math's grouping: (-lgamma(y+1), precision terms, -(y+phi) log(phi+e^eta),
-    y eta) and gradients."""
-    N = _nobs_core(yv.shape[0], sy, X, sx)
+def _nb2_glm_chunk(yv, sy, X, sx, av, sa, beta, pv, sp, grad, want_dx, dx, da, dp, N, c, row):
+    """Chunk c's rows.  row: [the four terms of `_nb2_glm_core`, d alpha, d phi (broadcast
+    ones), d beta (K), d x (K, shared row vector x)]."""
     K = beta.shape[0]
-    dx = _dx_core(N, K, sx, grad and want_dx)
-    da = np.zeros(av.shape[0] if grad else 0)
-    db = np.zeros(K if grad else 0)
-    dp = np.zeros(pv.shape[0] if grad else 0)
+    lo, hi = chunk_rows(c, N)
+    B = _block_rows(K)
+    eta = np.empty(B)
+    g = np.empty(B)
+    h = np.empty(B)
+    one = np.zeros(2)
+    dab = _shared(da, sa, one[0:1])
+    dpb = _shared(dp, sp, one[1:2])
+    db = np.zeros(K)
+    dxl = np.zeros((1, K))
+    dxb = dx if sx == 1 else dxl
     t_const = 0.0
     t_prec = 0.0
     t_mid = 0.0
@@ -465,37 +728,75 @@ def _nb2_glm_core(yv, sy, X, sx, av, sa, beta, pv, sp, grad, want_dx):
     lph0 = math.log(pv[0]) if pv.shape[0] > 0 else 0.0
     lg0 = math.lgamma(pv[0]) if pv.shape[0] > 0 else 0.0
     dg0 = _digamma(pv[0]) if (grad and pv.shape[0] > 0) else 0.0
-    for n in range(N):
-        ix = n * sx
-        eta = av[n * sa]
-        for k in range(K):
-            eta += X[ix, k] * beta[k]
-        yn = float(yv[n * sy])
-        ph = pv[n * sp]
-        lph = math.log(ph) if sp == 1 else lph0
-        lgph = math.lgamma(ph) if sp == 1 else lg0
-        # lse = log(phi + exp(eta)); q = exp(eta - lse), p = 1 - q = phi exp(-lse), one exp
-        d = eta - lph
-        ed = math.exp(-abs(d))
-        lse = lph + max(d, 0.0) + math.log1p(ed)
-        q = (1.0 if d > 0.0 else ed) / (1.0 + ed)
-        pq = (ed if d > 0.0 else 1.0) / (1.0 + ed)
-        ypp = yn + ph
-        t_const -= math.lgamma(yn + 1.0)
-        t_prec += ph * lph - lgph + math.lgamma(ypp)
-        t_mid -= ypp * lse
-        t_lin += yn * eta
+    for n0 in range(lo, hi, B):
+        m = min(B, hi - n0)
+        _eta_block(X, sx, av, sa, beta, n0, m, eta)
+        for i in range(m):
+            n = n0 + i
+            yn = float(yv[n * sy])
+            ph = pv[n * sp]
+            lph = math.log(ph) if sp == 1 else lph0
+            lgph = math.lgamma(ph) if sp == 1 else lg0
+            # lse = log(phi + exp(eta)); q = exp(eta - lse), p = 1 - q = phi exp(-lse)
+            d = eta[i] - lph
+            l1p, ed = log1p_exp_neg(abs(d))
+            lse = lph + max(d, 0.0) + l1p
+            q = (1.0 if d > 0.0 else ed) / (1.0 + ed)
+            pq = (ed if d > 0.0 else 1.0) / (1.0 + ed)
+            ypp = yn + ph
+            t_const -= math.lgamma(yn + 1.0)
+            t_prec += ph * lph - lgph + math.lgamma(ypp)
+            t_mid -= ypp * lse
+            t_lin += yn * eta[i]
+            if grad:
+                g[i] = yn - ypp * q
+                dgph = _digamma(ph) if sp == 1 else dg0
+                h[i] = 1.0 - ypp * pq / ph + lph - lse + _digamma(ypp) - dgph
         if grad:
-            g = yn - ypp * q
-            da[n * sa] += g
-            for k in range(K):
-                db[k] += g * X[ix, k]
+            _scatter(dab, sa, n0, m, g, 1.0)
+            _scatter(dpb, sp, n0, m, h, 1.0)
+            _xtg_block(X, sx, n0, m, g, db)
             if want_dx:
-                for k in range(K):
-                    dx[ix, k] += g * beta[k]
-            dgph = _digamma(ph) if sp == 1 else dg0
-            dp[n * sp] += 1.0 - ypp * pq / ph + lph - lse + _digamma(ypp) - dgph
-    return t_const, t_prec, t_mid, t_lin, dx, da, db, dp
+                _dx_block(dxb, sx, n0, m, g, beta)
+    row[0] = t_const
+    row[1] = t_prec
+    row[2] = t_mid
+    row[3] = t_lin
+    _put(row, 4, one)
+    _put(row, 6, db)
+    _put(row, 6 + K, dxl[0])
+
+
+@parallel_kernel
+def _nb2_glm_par(yv, sy, X, sx, av, sa, beta, pv, sp, grad, want_dx, dx, da, dp, N, part):
+    for c in prange(part.shape[0]):
+        _nb2_glm_chunk(yv, sy, X, sx, av, sa, beta, pv, sp, grad, want_dx, dx, da, dp, N, c,
+                       part[c])
+
+
+@kernel
+def _nb2_glm_core(yv, sy, X, sx, av, sa, beta, pv, sp, grad, want_dx):
+    """Terms in Stan Math's grouping: (-lgamma(y+1), precision terms, -(y+phi) log(phi+e^eta),
+    y eta) and gradients."""
+    N = _nobs_core(yv.shape[0], sy, X, sx)
+    K = beta.shape[0]
+    dx = _dx_core(N, K, sx, grad and want_dx)
+    da = np.zeros(av.shape[0] if grad else 0)
+    dp = np.zeros(pv.shape[0] if grad else 0)
+    part = partials(N, 6 + 2 * K)
+    if is_parallel(N):
+        _nb2_glm_par(yv, sy, X, sx, av, sa, beta, pv, sp, grad, want_dx, dx, da, dp, N, part)
+    else:
+        for c in range(part.shape[0]):
+            _nb2_glm_chunk(yv, sy, X, sx, av, sa, beta, pv, sp, grad, want_dx, dx, da, dp, N,
+                           c, part[c])
+    tot = reduce_partials(part)
+    db = _take(tot, 6, K if grad else 0)
+    if grad:
+        _finish_shared(da, sa, tot, 4)
+        _finish_shared(dp, sp, tot, 5)
+        _finish_dx(dx, sx, want_dx, tot, 6 + K)
+    return tot[0], tot[1], tot[2], tot[3], dx, da, db, dp
 
 
 @kernel
@@ -546,7 +847,7 @@ def neg_binomial_2_log_glm_check(y, x, alpha, beta, phi):
         return 5
     if not _check_nonneg_ints(y):
         return 1
-    if not _all_finite(x):
+    if not _x_finite(x):
         return 2
     if not _all_finite_any(alpha):
         return 3
@@ -564,53 +865,91 @@ def neg_binomial_2_log_glm_check(y, x, alpha, beta, phi):
 # =============================================================================================
 
 @kernel
-def _categorical_logit_glm_core(yv, sy, X, sx, alpha, beta, grad, want_dx):
-    N = _nobs_core(yv.shape[0], sy, X, sx)
+def _categorical_logit_glm_chunk(yv, sy, X, sx, alpha, beta, grad, want_dx, dx, N, c, row):
+    """Chunk c's rows, one at a time (C linear predictors per row).  row: [log density,
+    d alpha (C), d beta (K x C, row-major), d x (K, shared row vector x)]."""
     K = beta.shape[0]
     C = beta.shape[1]
-    dx = _dx_core(N, K, sx, grad and want_dx)
-    da = np.zeros(C if grad else 0)
-    db = np.zeros((K if grad else 0, C))
+    lo, hi = chunk_rows(c, N)
+    da = np.zeros(C)
+    db = np.zeros((K, C))
+    dxl = np.zeros((1, K))
+    dxb = dx if sx == 1 else dxl
     eta = np.empty(C)
     g = np.empty(C)
     lp = 0.0
-    for n in range(N):
+    for n in range(lo, hi):
         ix = n * sx
-        for c in range(C):
-            eta[c] = alpha[c]
+        for j in range(C):
+            eta[j] = alpha[j]
         for k in range(K):
             xk = X[ix, k]
-            for c in range(C):
-                eta[c] += xk * beta[k, c]
-        m = -np.inf
-        for c in range(C):
-            m = max(m, eta[c])
-        s = 0.0
-        for c in range(C):
-            s += math.exp(eta[c] - m)
-        lse = m + math.log(s)
+            for j in range(C):
+                eta[j] += xk * beta[k, j]
+        mx = -np.inf
+        for j in range(C):
+            mx = max(mx, eta[j])
+        se = 0.0
+        for j in range(C):
+            se += math.exp(eta[j] - mx)
+        lse = mx + math.log(se)
         yn = yv[n * sy] - 1
         if yn < 0 or yn >= C:
             lp = -np.inf
             continue
         lp += eta[yn] - lse
         if grad:
-            for c in range(C):
-                g[c] = -math.exp(eta[c] - lse)
+            for j in range(C):
+                g[j] = -math.exp(eta[j] - lse)
             g[yn] += 1.0
-            for c in range(C):
-                da[c] += g[c]
+            for j in range(C):
+                da[j] += g[j]
             for k in range(K):
                 xk = X[ix, k]
-                for c in range(C):
-                    db[k, c] += xk * g[c]
+                for j in range(C):
+                    db[k, j] += xk * g[j]
             if want_dx:
                 for k in range(K):
                     t = 0.0
-                    for c in range(C):
-                        t += beta[k, c] * g[c]
-                    dx[ix, k] += t
-    return lp, dx, da, db
+                    for j in range(C):
+                        t += beta[k, j] * g[j]
+                    dxb[ix, k] += t
+    row[0] = lp
+    _put(row, 1, da)
+    for k in range(K):
+        _put(row, 1 + C + k * C, db[k])
+    _put(row, 1 + C + K * C, dxl[0])
+
+
+@parallel_kernel
+def _categorical_logit_glm_par(yv, sy, X, sx, alpha, beta, grad, want_dx, dx, N, part):
+    for c in prange(part.shape[0]):
+        _categorical_logit_glm_chunk(yv, sy, X, sx, alpha, beta, grad, want_dx, dx, N, c,
+                                     part[c])
+
+
+@kernel
+def _categorical_logit_glm_core(yv, sy, X, sx, alpha, beta, grad, want_dx):
+    N = _nobs_core(yv.shape[0], sy, X, sx)
+    K = beta.shape[0]
+    C = beta.shape[1]
+    dx = _dx_core(N, K, sx, grad and want_dx)
+    part = partials(N, 1 + C + K * C + K)
+    if is_parallel(N):
+        _categorical_logit_glm_par(yv, sy, X, sx, alpha, beta, grad, want_dx, dx, N, part)
+    else:
+        for c in range(part.shape[0]):
+            _categorical_logit_glm_chunk(yv, sy, X, sx, alpha, beta, grad, want_dx, dx, N, c,
+                                         part[c])
+    tot = reduce_partials(part)
+    da = _take(tot, 1, C if grad else 0)
+    db = np.zeros((K if grad else 0, C))
+    for k in range(db.shape[0]):
+        for j in range(C):
+            db[k, j] = tot[1 + C + k * C + j]
+    if grad:
+        _finish_dx(dx, sx, want_dx, tot, 1 + C + K * C)
+    return tot[0], dx, da, db
 
 
 @kernel
@@ -655,7 +994,7 @@ def categorical_logit_glm_check(y, x, alpha, beta):
         v = _at(y, n)
         if v < 1 or v > C:
             return 1
-    if not _all_finite(x):
+    if not _x_finite(x):
         return 2
     if not _all_finite(alpha):
         return 3
@@ -669,16 +1008,19 @@ def categorical_logit_glm_check(y, x, alpha, beta):
 # =============================================================================================
 
 @kernel
-def _ordered_logistic_glm_core(yv, sy, X, sx, beta, cuts, grad, want_dx):
-    N = _nobs_core(yv.shape[0], sy, X, sx)
+def _ordered_logistic_glm_chunk(yv, sy, X, sx, beta, cuts, grad, want_dx, dx, N, c, row):
+    """Chunk c's rows.  row: [log density, d beta (K), d cuts (K - 1), d x (K, shared row
+    vector x)]."""
     K = beta.shape[0]
-    C = np.atleast_2d(cuts)
     Km1 = cuts.shape[0]
-    dx = _dx_core(N, K, sx, grad and want_dx)
-    db = np.zeros(K if grad else 0)
-    dc = np.zeros(Km1 if grad else 0)
+    C = np.atleast_2d(cuts)
+    lo, hi = chunk_rows(c, N)
+    db = np.zeros(K)
+    dc = np.zeros(Km1)
+    dxl = np.zeros((1, K))
+    dxb = dx if sx == 1 else dxl
     lp = 0.0
-    for n in range(N):
+    for n in range(lo, hi):
         ix = n * sx
         eta = 0.0
         for k in range(K):
@@ -690,17 +1032,48 @@ def _ordered_logistic_glm_core(yv, sy, X, sx, beta, cuts, grad, want_dx):
         r = _ord_term(yn, eta, C, np.int64(0), np.bool_(False))
         lp += r[0]
         if grad:
-            g = r[1]
+            gn = r[1]
             for k in range(K):
-                db[k] += g * X[ix, k]
+                db[k] += gn * X[ix, k]
             if want_dx:
                 for k in range(K):
-                    dx[ix, k] += g * beta[k]
+                    dxb[ix, k] += gn * beta[k]
             if yn >= 2:
                 dc[yn - 2] += r[2]
             if yn <= Km1:
                 dc[yn - 1] += r[3]
-    return lp, dx, db, dc
+    row[0] = lp
+    _put(row, 1, db)
+    _put(row, 1 + K, dc)
+    _put(row, 1 + K + Km1, dxl[0])
+
+
+@parallel_kernel
+def _ordered_logistic_glm_par(yv, sy, X, sx, beta, cuts, grad, want_dx, dx, N, part):
+    for c in prange(part.shape[0]):
+        _ordered_logistic_glm_chunk(yv, sy, X, sx, beta, cuts, grad, want_dx, dx, N, c,
+                                    part[c])
+
+
+@kernel
+def _ordered_logistic_glm_core(yv, sy, X, sx, beta, cuts, grad, want_dx):
+    N = _nobs_core(yv.shape[0], sy, X, sx)
+    K = beta.shape[0]
+    Km1 = cuts.shape[0]
+    dx = _dx_core(N, K, sx, grad and want_dx)
+    part = partials(N, 1 + 2 * K + Km1)
+    if is_parallel(N):
+        _ordered_logistic_glm_par(yv, sy, X, sx, beta, cuts, grad, want_dx, dx, N, part)
+    else:
+        for c in range(part.shape[0]):
+            _ordered_logistic_glm_chunk(yv, sy, X, sx, beta, cuts, grad, want_dx, dx, N, c,
+                                        part[c])
+    tot = reduce_partials(part)
+    db = _take(tot, 1, K if grad else 0)
+    dc = _take(tot, 1 + K, Km1 if grad else 0)
+    if grad:
+        _finish_dx(dx, sx, want_dx, tot, 1 + K + Km1)
+    return tot[0], dx, db, dc
 
 
 @kernel
@@ -743,7 +1116,7 @@ def ordered_logistic_glm_check(y, x, beta, cuts):
         v = _at(y, n)
         if v < 1 or v > Km1 + 1:
             return 1
-    if not _all_finite(x):
+    if not _x_finite(x):
         return 2
     if not _all_finite(beta):
         return 3
