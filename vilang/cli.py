@@ -36,7 +36,10 @@ def add_fit_parser(sub) -> None:
                     "prints a summary, why the fit stopped and the Pareto-k diagnostic. Exit "
                     "codes: 0 fitted, 1 model or data error, 2 the fit failed.")
     fit.add_argument("model", help="path to a .vi file")
-    fit.add_argument("--data", help="Stan-format JSON data file (omit for a model without data)")
+    fit.add_argument("--data", action="append",
+                     help="data: Stan JSON, .npz, .npy, .csv or .parquet file, or a directory "
+                          "of one file per variable; repeat to combine several (docs/data.md; "
+                          "omit for a model without data)")
     fit.add_argument("--algorithm", choices=["meanfield", "fullrank"], default="meanfield",
                      help="variational family (default: meanfield)")
     fit.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
@@ -62,6 +65,17 @@ def add_fit_parser(sub) -> None:
     fit.add_argument("--tol", type=float, default=0.1,
                      help="stopping tolerance, in posterior sds (default: 0.1; docs/advi.md)")
     fit.add_argument("--quiet", action="store_true", help="no progress bar")
+    fit.add_argument("--minibatch", metavar="N=B", type=_minibatch,
+                     help="fit on B rows of the data size N per iteration, scaling the terms "
+                          "that sum over rows by N / B (docs/minibatch.md)")
+
+
+def _minibatch(text: str) -> dict:
+    """`N=1000` -> {"N": 1000}."""
+    name, _, size = text.partition("=")
+    if not name.strip().isidentifier() or not size.strip().isdigit() or int(size) < 1:
+        raise argparse.ArgumentTypeError(f"expected NAME=SIZE, like N=1000, not '{text}'")
+    return {name.strip(): int(size)}
 
 
 def _nonneg(text: str) -> int:
@@ -147,7 +161,7 @@ def run_fit(args) -> int:
         print(w, file=sys.stderr)
     model = driver.compile_checked(checked, text, args.model)
     try:
-        bm = model.bind(args.data)
+        bm = model.bind(args.data)             # None, or the list of --data sources
     except DataError as err:
         print(f"vilang: data error: {err}", file=sys.stderr)
         return EXIT_MODEL_ERROR
@@ -157,7 +171,7 @@ def run_fit(args) -> int:
                        draws=args.draws, init=args.init, threads=args.threads,
                        optimizer=args.optimizer, eta=args.eta,
                        grad_samples=args.grad_samples, tol=args.tol,
-                       progress=None if not args.quiet else False)
+                       progress=None if not args.quiet else False, minibatch=args.minibatch)
     except DataError as err:
         print(f"vilang: error in the initial values: {err}", file=sys.stderr)
         return EXIT_MODEL_ERROR
@@ -167,7 +181,7 @@ def run_fit(args) -> int:
         print(f"vilang: {err}", file=sys.stderr)
         return EXIT_FIT_FAILED
     t0 = time.perf_counter()
-    data_file = str(args.data) if args.data else ""
+    data_file = ", ".join(args.data or [])
     fit.to_csv(csv_path, force=args.force, data_file=data_file, model_file=str(model_path))
     fit.to_json(json_path, force=args.force)
     t_write = time.perf_counter() - t0

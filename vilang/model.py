@@ -19,7 +19,8 @@ import numpy as np
 from vilang.codegen.cache import load_module, model_key
 from vilang.codegen.kernels import GeneratedModule, ModuleBuilder
 from vilang.errors import ModelError
-from vilang.io.data import DataError, convert, load_json
+from vilang.io.data import DataError, chunks, convert
+from vilang.io.sources import infer_sizes, read_data
 from vilang.ir.lower import lower
 from vilang.ir.optimize import optimize
 from vilang.syntax.parser import parse
@@ -68,7 +69,9 @@ class CompiledModel:
         return self.generated.source
 
     def bind(self, data=None, seed: int = 0) -> "BoundModel":
-        """Bind data: a dict, a path to Stan-format JSON, or None for a model without data."""
+        """Bind data: a dict (values may be numpy arrays or memory maps), a path (Stan JSON,
+        .npz, .npy, .csv, .parquet, or a directory of one file per variable), a list of those
+        (merged), or None for a model without data. See docs/data.md."""
         return BoundModel(self, data, seed)
 
     def fit(self, data=None, **kwargs):
@@ -89,9 +92,10 @@ class BoundModel:
     def __init__(self, model: CompiledModel, data, seed: int = 0):
         self.model = model
         self.last_error: str | None = None
-        raw = {} if data is None else (load_json(data) if isinstance(data, (str, Path))
-                                        else dict(data))
-        self.data = self._convert(raw)
+        source = read_data(data)
+        infer_sizes(source, model.ir.data)
+        self._data_notes = {n: e.note for n, e in source.entries.items() if e.note}
+        self.data = self._convert(source)
         self._validate()
         err = np.zeros(2, np.int64)
         self.tdata = model.module.transformed_data(self.data, seed, err)
@@ -105,14 +109,22 @@ class BoundModel:
             data=self.data, tdata=self.tdata)
 
     # ------------------------------------------------------------ data
-    def _convert(self, raw: dict) -> tuple:
+    def _convert(self, source) -> tuple:
+        """The data tuple the kernels take, from a `vilang.io.sources.DataSet`."""
         values = []
         for name, var, _ in self.model.ir.data:
-            if name not in raw:
-                raise DataError(f"data variable '{name}' is missing (declared as {var.type} "
-                                "in the data block)")
-            values.append(convert(name, raw[name], var.type))
+            if name not in source.entries:
+                raise DataError(source.missing_message(name, var.type))
+            try:
+                values.append(convert(name, source.value(name, var.type), var.type))
+            except DataError as err:
+                raise self._noted(err, name) from None
         return tuple(values)
+
+    def _noted(self, err: DataError, name: str) -> DataError:
+        """`err` with where the variable was read from ("read from 'd.csv'"), if a file."""
+        note = self._data_notes.get(name)
+        return DataError(f"{err} ({note})") if note else err
 
     def _validate(self):
         problem = self.model.module.validate_data(self.data)
@@ -120,10 +132,10 @@ class BoundModel:
             return
         kind, name, expected, actual = problem
         if kind == "shape":
-            raise DataError(f"data variable '{name}': expected shape {_dims(expected)}, "
-                            f"got {_dims(actual)}")
+            raise self._noted(DataError(f"data variable '{name}': expected shape "
+                                        f"{_dims(expected)}, got {_dims(actual)}"), name)
         value = self.data[[n for n, _, _ in self.model.ir.data].index(name)]
-        raise DataError(constraint_message(name, expected, actual, value))
+        raise self._noted(DataError(constraint_message(name, expected, actual, value)), name)
 
     def site_message(self, code: int) -> str:
         """The reason and model line of a failure code a kernel left in err[0]."""
@@ -345,22 +357,57 @@ def unc_order_names(name: str, shape: tuple, matrix: bool) -> list[str]:
 
 
 def constraint_message(name: str, kind: str, bounds: tuple, value) -> str:
-    """'data variable 'y': y[2] = 2 is above its upper bound 1' and the like."""
+    """'data variable 'y': y[2] = 2 is above its upper bound 1' and the like: the first
+    element out of bounds in Stan's (column-major) order."""
     from vilang.runtime.transforms import TRANSFORMS
     if kind in ("lower", "upper", "lower_upper"):
-        arr = np.asarray(value, dtype=np.float64)
-        flat = arr.reshape(-1, order="F")
         lo = bounds[0] if kind in ("lower", "lower_upper") else -np.inf
         hi = bounds[-1] if kind in ("upper", "lower_upper") else np.inf
-        los = np.broadcast_to(np.asarray(lo, dtype=np.float64), arr.shape).reshape(-1, order="F")
-        his = np.broadcast_to(np.asarray(hi, dtype=np.float64), arr.shape).reshape(-1, order="F")
-        names = element_names(name, arr.shape)
-        for label, x, a, b in zip(names, flat, los, his):
+        found = _first_out_of_bounds(np.asarray(value), lo, hi)
+        if found is not None:
+            index, x, a, b = found
+            label = f"{name}[{','.join(str(i + 1) for i in index)}]" if index else name
             if x < a:
                 return f"data variable '{name}': {label} = {x:g} is below its lower bound {a:g}"
-            if x > b:
-                return f"data variable '{name}': {label} = {x:g} is above its upper bound {b:g}"
+            return f"data variable '{name}': {label} = {x:g} is above its upper bound {b:g}"
     return f"data variable '{name}' {TRANSFORMS[kind].description}"
+
+
+def _first_out_of_bounds(arr: np.ndarray, lo, hi):
+    """(index, value, lower, upper) of the first element outside [lo, hi] in column-major
+    order, or None. Works through `arr` in slices (vilang.io.data.CHUNK elements) so a large
+    array costs no full-size temporaries; bounds are scalars or arrays of arr's shape."""
+    arr = np.ascontiguousarray(arr)
+    los, his = (_flat_bound(b, arr.shape) for b in (lo, hi))
+    best = None
+    for start, chunk in chunks(arr):
+        stop = start + chunk.shape[0]
+        a, b = (x if np.ndim(x) == 0 else x[start:stop] for x in (los, his))
+        x = chunk.astype(np.float64, copy=False)
+        bad = np.flatnonzero((x < a) | (x > b))
+        if bad.size == 0:
+            continue
+        rank = bad + start
+        if arr.ndim > 1:      # storage order is row-major; Stan's order is column-major
+            rank = np.ravel_multi_index(np.unravel_index(rank, arr.shape)[::-1],
+                                        arr.shape[::-1])
+        k = int(bad[np.argmin(rank)])
+        if best is None or rank.min() < best[0]:
+            best = (int(rank.min()), start + k, float(x[k]),
+                    float(a if np.ndim(a) == 0 else a[k]), float(b if np.ndim(b) == 0 else b[k]))
+    if best is None:
+        return None
+    _, flat, x, a, b = best
+    index = tuple(int(i) for i in np.unravel_index(flat, arr.shape)) if arr.ndim else ()
+    return index, x, a, b
+
+
+def _flat_bound(bound, shape):
+    """A bound as a float (scalar bound) or a flat float64 array of `shape`'s size."""
+    b = np.asarray(bound, dtype=np.float64)
+    if b.ndim == 0:
+        return float(b)
+    return np.ascontiguousarray(np.broadcast_to(b, shape)).reshape(-1)
 
 
 def _dims(shape) -> str:
