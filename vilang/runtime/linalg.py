@@ -30,6 +30,7 @@ import math
 import numpy as np
 
 from vilang.runtime.jit import kernel
+from vilang.runtime.parallel import matvec_into, vecmat_into
 
 INF = math.inf
 NAN = math.nan
@@ -252,38 +253,19 @@ def _dot(a, b):
 @kernel
 def _matvec(a, x):
     """a x by a fused loop over the rows of a: matrix-vector products are memory-bound, and a
-    single streaming pass matches BLAS gemv without its threading hiccups under load."""
-    n, k = a.shape
-    out = np.empty(n)
-    i = 0
-    while i + 1 < n:  # two rows per pass: more independent work per load of x
-        s0 = 0.0
-        s1 = 0.0
-        for j in range(k):
-            xj = x[j]
-            s0 += a[i, j] * xj
-            s1 += a[i + 1, j] * xj
-        out[i] = s0
-        out[i + 1] = s1
-        i += 2
-    if i < n:
-        s = 0.0
-        for j in range(k):
-            s += a[i, j] * x[j]
-        out[i] = s
+    single streaming pass matches BLAS gemv without its threading hiccups under load.  A tall a
+    runs on vilang's threads, row chunks in parallel (`vilang.runtime.parallel`)."""
+    out = np.empty(a.shape[0])
+    matvec_into(out, a, x, False)
     return out
 
 
 @kernel
 def _vecmat(x, a):
-    """x^T a (= a^T x) streaming over the rows of a."""
-    n, k = a.shape
-    out = np.zeros(k)
-    for i in range(n):
-        xi = x[i]
-        if xi != 0.0:
-            for j in range(k):
-                out[j] += xi * a[i, j]
+    """x^T a (= a^T x) streaming over the rows of a, reduced over fixed chunks of rows (in
+    parallel for a tall a; the same result for any number of threads)."""
+    out = np.empty(a.shape[1])
+    vecmat_into(out, x, a, False)
     return out
 
 

@@ -10,6 +10,7 @@ from numba import types
 from numba.extending import overload
 
 from vilang.runtime.jit import kernel
+from vilang.runtime.parallel import matvec_into, vecmat_into
 
 
 @kernel
@@ -141,26 +142,19 @@ def int_modulus(a, b):
 
 @kernel
 def matvec(a, x):
-    """A @ x for a C-ordered matrix: a fused loop (faster than BLAS for tall, thin A)."""
-    n, m = a.shape
-    out = np.empty(n)
-    for i in range(n):
-        s = 0.0
-        for j in range(m):
-            s += a[i, j] * x[j]
-        out[i] = s
+    """A @ x for a C-ordered matrix: a fused loop (faster than BLAS for tall, thin A), rows in
+    parallel for a tall A (`vilang.runtime.parallel`)."""
+    out = np.empty(a.shape[0])
+    matvec_into(out, a, x, False)
     return out
 
 
 @kernel
 def vecmat(x, a):
-    """x @ A (a row vector times a matrix) for a C-ordered matrix."""
-    n, m = a.shape
-    out = np.zeros(m)
-    for i in range(n):
-        xi = x[i]
-        for j in range(m):
-            out[j] += xi * a[i, j]
+    """x @ A (a row vector times a matrix) for a C-ordered matrix; a tall A is reduced in
+    fixed chunks of rows, in parallel, with a result independent of the thread count."""
+    out = np.empty(a.shape[1])
+    vecmat_into(out, x, a, False)
     return out
 
 
@@ -243,23 +237,14 @@ def axpy(out, g, x):
 
 @kernel
 def vecmat_acc(out, x, a):
-    """out += x @ A, in place."""
-    n, m = a.shape
-    for i in range(n):
-        xi = x[i]
-        for j in range(m):
-            out[j] += xi * a[i, j]
+    """out += x @ A, in place (the VJP of A @ x with respect to x: X^T g)."""
+    vecmat_into(out, x, a, True)
 
 
 @kernel
 def matvec_acc(out, a, x):
     """out += A @ x, in place."""
-    n, m = a.shape
-    for i in range(n):
-        s = 0.0
-        for j in range(m):
-            s += a[i, j] * x[j]
-        out[i] += s
+    matvec_into(out, a, x, True)
 
 
 # ---------------------------------------------------------------------------------------------
