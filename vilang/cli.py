@@ -65,6 +65,17 @@ def add_fit_parser(sub) -> None:
     fit.add_argument("--tol", type=float, default=0.1,
                      help="stopping tolerance, in posterior sds (default: 0.1; docs/advi.md)")
     fit.add_argument("--quiet", action="store_true", help="no progress bar")
+    fit.add_argument("--minibatch", metavar="N=B", type=_minibatch,
+                     help="fit on B rows of the data size N per iteration, scaling the terms "
+                          "that sum over rows by N / B (docs/minibatch.md)")
+
+
+def _minibatch(text: str) -> dict:
+    """`N=1000` -> {"N": 1000}."""
+    name, _, size = text.partition("=")
+    if not name.strip().isidentifier() or not size.strip().isdigit() or int(size) < 1:
+        raise argparse.ArgumentTypeError(f"expected NAME=SIZE, like N=1000, not '{text}'")
+    return {name.strip(): int(size)}
 
 
 def _nonneg(text: str) -> int:
@@ -160,7 +171,7 @@ def run_fit(args) -> int:
                        draws=args.draws, init=args.init, threads=args.threads,
                        optimizer=args.optimizer, eta=args.eta,
                        grad_samples=args.grad_samples, tol=args.tol,
-                       progress=None if not args.quiet else False)
+                       progress=None if not args.quiet else False, minibatch=args.minibatch)
     except DataError as err:
         print(f"vilang: error in the initial values: {err}", file=sys.stderr)
         return EXIT_MODEL_ERROR

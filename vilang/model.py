@@ -62,11 +62,30 @@ class CompiledModel:
             raise err.with_source(filename, code) from None
         self.key = model_key(code)
         self.module = load_module(self.key, self.generated.source)
+        self._minibatch: dict[str, MinibatchKernels] = {}
 
     @property
     def source(self) -> str:
         """The generated Python source."""
         return self.generated.source
+
+    def minibatch_kernels(self, dim: str) -> "MinibatchKernels":
+        """The log density and gradient over B sampled rows of the data size `dim`, with
+        the terms that sum over rows scaled by dim / B (vilang/ir/minibatch.py).  Raises
+        `ModelError` naming the statement when the model cannot be subsampled safely."""
+        cached = self._minibatch.get(dim)
+        if cached is None:
+            from vilang.ir.minibatch import plan
+            try:
+                mb_plan = plan(self.ir, dim)
+                generated = ModuleBuilder(mb_plan.program, self.filename, self.code_text,
+                                          minibatch=mb_plan).build()
+            except ModelError as err:
+                raise err.with_source(self.filename, self.code_text) from None
+            module = load_module(model_key(self.code_text + "\0minibatch\0" + dim),
+                                 generated.source)
+            cached = self._minibatch[dim] = MinibatchKernels(mb_plan, generated, module)
+        return cached
 
     def bind(self, data=None, seed: int = 0) -> "BoundModel":
         """Bind data: a dict (values may be numpy arrays or memory maps), a path (Stan JSON,
@@ -77,6 +96,13 @@ class CompiledModel:
     def fit(self, data=None, **kwargs):
         from vilang.infer.api import fit
         return fit(self.bind(data), **kwargs)
+
+
+@dataclass
+class MinibatchKernels:
+    plan: object                # vilang.ir.minibatch.Plan
+    generated: GeneratedModule
+    module: object              # log_density, log_density_grad, gather_rows
 
 
 @dataclass
@@ -142,9 +168,7 @@ class BoundModel:
         return self._site_message(code)
 
     def _site_message(self, code: int) -> str:
-        site = self.model.generated.sites[abs(int(code)) - 1]
-        where = f"'{self.model.filename}', line {site.loc.line}" if site.loc else ""
-        return f"{site.message} (in {where})" if where else site.message
+        return site_message(self.model.filename, self.model.generated.sites, code)
 
     # ------------------------------------------------------------ shapes and names
     def _outputs(self) -> list[OutputVar]:
@@ -319,6 +343,13 @@ class BoundModel:
             if var.name == name:
                 return value
         raise ValueError(f"cannot evaluate a bound expression ({name}) outside the model")
+
+
+def site_message(filename: str, sites: list, code: int) -> str:
+    """The reason and model line of failure code `code` of a generated module's `sites`."""
+    site = sites[abs(int(code)) - 1]
+    where = f"'{filename}', line {site.loc.line}" if site.loc else ""
+    return f"{site.message} (in {where})" if where else site.message
 
 
 def unc_order(value: np.ndarray, matrix: bool) -> np.ndarray:

@@ -57,6 +57,7 @@ OPTIMIZERS = {"adagrad": core.ADAGRAD, "adam": core.ADAM, "stan": core.STAN}
 BLOCK_MEMORY = 2_000_000        # floats kept for the block means of the stopping rule
 EXTREME = 30.0                  # an unconstrained value this far from 0 means q ran away
 ELBO_ROWS = 20_000              # rows of a minibatch fit's ELBO estimates (eta search)
+ANCHOR_FIRST = 32               # iterations before a minibatch fit's anchor first moves
 NO_ROWS = np.zeros(0, np.int64)  # a full-data fit's rows: none to draw
 
 
@@ -74,7 +75,9 @@ class Settings:
     `adapt_iter` iterations each.  max_iter: iterations after the search.  tol: the stopping
     rule's tolerance (see stopping.py).  block: iterations per block of the stopping rule and
     the ELBO trace.  max_consecutive_failures: failed steps in a row that end the run.
-    dense: Newton steps for mean-field locations (precond.py; default optimizer only)."""
+    dense: Newton steps for mean-field locations (precond.py; default optimizer only).
+    control_variate: minibatch fits subtract the batch's gradient at an anchor point and add
+    the full data's there (docs/minibatch.md)."""
 
     algorithm: str = "meanfield"
     optimizer: str = "adagrad"
@@ -88,6 +91,7 @@ class Settings:
     min_window: int = 4
     max_consecutive_failures: int = 20
     dense: bool = True
+    control_variate: bool = True
 
     def __post_init__(self):
         if self.algorithm not in ALGORITHMS:
@@ -121,6 +125,8 @@ class State(NamedTuple):
     bad: np.ndarray          # last failing and last good draw (2 x D)
     hess: np.ndarray         # dense preconditioner: Hessian estimate, inverse Cholesky factor
     hvec: np.ndarray         # dense preconditioner: mean gradient, marginal sds
+    cv: np.ndarray           # minibatch control variate: anchor point, full gradient there
+    cvf: np.ndarray          # ... full log density there, next refresh, in use (loop.CV_*)
     eta: float               # the step-size scale in use
 
     def copy(self) -> "State":
@@ -217,7 +223,8 @@ class ADVI:
         hd = d if self.dense else 0
         return State(lam, np.zeros((2, n)), ist, fst, np.zeros(n), np.zeros((n_blocks, n)),
                      np.zeros(n_blocks), np.zeros((2, d)), np.zeros((2, hd, hd)),
-                     np.zeros((2, hd)), float(eta if eta else s.eta or 1.0))
+                     np.zeros((2, hd)), np.zeros((2, d)), np.zeros(3),
+                     float(eta if eta else s.eta or 1.0))
 
     def _config(self, state: State, max_iter: int, check: bool):
         s = self.settings
@@ -255,10 +262,14 @@ class ADVI:
         chunk = 50
         while remaining > 0 and state.stop_code == L.RUNNING:
             n = min(chunk, remaining)
+            if self.batches is not None and self.settings.control_variate:
+                if state.iteration >= state.cvf[L.CV_NEXT]:
+                    self.refresh_anchor(state)
+                n = min(n, max(int(state.cvf[L.CV_NEXT]) - state.iteration, 1))
             t0 = time.perf_counter()
             self.loop.run(state.lam, state.acc, state.ist, state.fst, state.bsum, state.blocks,
-                          state.belbo, state.bad, state.hess, state.hvec, *self.fit_data(),
-                          cfg_i, cfg_f, n)
+                          state.belbo, state.bad, state.hess, state.hvec, state.cv, state.cvf,
+                          *self.fit_data(), cfg_i, cfg_f, n)
             dt = time.perf_counter() - t0
             remaining -= n
             if progress is not None:
@@ -267,6 +278,22 @@ class ADVI:
         if state.stop_code == L.RUNNING and state.iteration >= max_iter:
             state.ist[L.STOP] = L.MAX_ITER
         return state
+
+    def refresh_anchor(self, state: State) -> None:
+        """Move the control variate's anchor to q's current mean: the full data's log
+        density and gradient there (one pass over the data).  Refreshed at iterations
+        0, 32, 64, 128, ... (doubling), so the anchor follows q while the cost of the passes
+        stays a small share of the fit's.  The estimate stays unbiased whatever the anchor;
+        the closer it is to the draws, the smaller its noise (docs/minibatch.md)."""
+        k = state.iteration
+        theta0 = state.lam[:self.d].copy()
+        lp, grad = self.bm.log_density_gradient(theta0)
+        on = math.isfinite(lp) and bool(np.all(np.isfinite(grad)))
+        state.cv[0] = theta0
+        state.cv[1] = grad if on else 0.0
+        state.cvf[L.CV_LP] = lp if on else 0.0
+        state.cvf[L.CV_ON] = 1.0 if on else 0.0
+        state.cvf[L.CV_NEXT] = max(2 * k, k + ANCHOR_FIRST)
 
     def fit_data(self) -> tuple:
         """(data, tdata, batch, tbatch, rows) as the compiled loop takes them."""

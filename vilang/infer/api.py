@@ -132,7 +132,7 @@ def compile_loop(advi: ADVI) -> None:
     s = advi.init(np.zeros(advi.d))
     cfg_i, cfg_f = advi._config(s, 0, False)
     advi.loop.run(s.lam, s.acc, s.ist, s.fst, s.bsum, s.blocks, s.belbo, s.bad, s.hess,
-                  s.hvec, *advi.fit_data(), cfg_i, cfg_f, 0)
+                  s.hvec, s.cv, s.cvf, *advi.fit_data(), cfg_i, cfg_f, 0)
     advi.loop.elbo(s.lam, advi.d, advi.family, 0, 0, 0, *advi.elbo_data())
     n_out = advi.bm.param_num(True, True)
     advi.loop.draws(s.lam, advi.d, advi.family, 0, 0, 0, 1, kb.data, kb.tdata,

@@ -46,6 +46,9 @@ N_FST = 5
 C_FAMILY, C_OPTIMIZER, C_GRAD_SAMPLES, C_MAX_ITER, C_BLOCK, C_MIN_WINDOW, C_MAX_CONSEC, \
     C_SEED, C_CHECK, C_DENSE, C_ROWS = range(11)
 N_CFG_I = 11
+# control variate of a minibatch fit `cvf`: the full data's log density at the anchor, the
+# iteration of the next refresh, whether it is in use
+CV_LP, CV_NEXT, CV_ON = range(3)
 # float configuration `cfg_f`
 C_ETA, C_TOL = range(2)
 N_CFG_F = 2
@@ -82,12 +85,14 @@ def long_enough(k, eta, optimizer):
 
 
 @kernel
-def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, data, tdata, batch, tbatch,
-        rows, cfg_i, cfg_f, n_steps):
+def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, cv, cvf, data, tdata,
+        batch, tbatch, rows, cfg_i, cfg_f, n_steps):
     """Advance the state by up to `n_steps` iterations (fewer if the run stops).  A
     minibatch fit (`rows` not empty) draws len(rows) of the cfg_i[C_ROWS] rows afresh each
     iteration and gathers them into `batch`/`tbatch`; a full-data fit passes the data as
-    the batch."""
+    the batch.  With cvf[CV_ON] set, the minibatch gradient gets a control variate: the
+    batch's gradient at the anchor cv[0] is subtracted and the full data's gradient there,
+    cv[1], added (advi.refresh_anchor)."""
     d = bad.shape[1]
     family = cfg_i[C_FAMILY]
     m = cfg_i[C_GRAD_SAMPLES]
@@ -110,6 +115,7 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, data, tdata, b
     err = np.zeros(2, np.int64)
     rng = np.zeros(1, np.uint64)
     rng_rows = np.zeros(1, np.uint64)
+    g0 = np.empty(d)
     on = n_steps >= 0          # a run-time True: a literal would compile the kernel again
     for _ in range(n_steps):
         if ist[STOP] != RUNNING:
@@ -124,6 +130,12 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, data, tdata, b
             rng_rows[0] = stream_key(cfg_i[C_SEED], TAG_ROWS, k)
             sample_rows(rng_rows, cfg_i[C_ROWS], rows)
             gather_rows(data, tdata, rows, batch, tbatch)
+        use_cv = False
+        lp0 = 0.0
+        if cvf[CV_ON] != 0.0:
+            err[0] = 0
+            lp0 = fit_log_density_grad(cv[0], batch, tbatch, on, on, g0, err)
+            use_cv = err[0] == 0 and math.isfinite(lp0) and finite_vector(g0)
         fill(gl, 0.0)
         lp_sum = 0.0
         good = 0
@@ -155,6 +167,10 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, data, tdata, b
                     return
                 continue
             copy_into(bad[1], zeta)
+            if use_cv:
+                lp += cvf[CV_LP] - lp0
+                for i in range(d):
+                    g[i] += cv[1, i] - g0[i]
             good += 1
             lp_sum += lp
             add_draw_gradient(lam, d, family, sd, g, eta, gl)
