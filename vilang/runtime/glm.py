@@ -48,7 +48,7 @@ from .jit import kernel, parallel_kernel
 from .multivariate import (LOG_2PI, _all_finite, _all_finite_any, _as1d, _at, _digamma,
                            _inv_logit, _is_ordered, _is_vec, _like, _nobs, _ord_term,
                            _register, _vlen)
-from .parallel import (all_finite_2d, chunk_rows, is_parallel, log1p_exp_neg, partials,
+from .parallel import (all_finite_2d, chunk_rows, is_parallel, log1p_unit, partials,
                        reduce_partials, vexp)
 
 
@@ -435,6 +435,7 @@ def _bernoulli_logit_glm_chunk(yv, sy, X, sx, av, sa, beta, grad, want_dx, dx, d
     B = _block_rows(K)
     eta = np.empty(B)
     g = np.empty(B)
+    sg = np.empty(B)
     one = np.zeros(1)
     dab = _shared(da, sa, one)
     db = np.zeros(K)
@@ -444,12 +445,14 @@ def _bernoulli_logit_glm_chunk(yv, sy, X, sx, av, sa, beta, grad, want_dx, dx, d
     for n0 in range(lo, hi, B):
         m = min(B, hi - n0)
         _eta_block(X, sx, av, sa, beta, n0, m, eta)
+        for i in range(m):          # (the strided read apart: the next loop vectorises)
+            sg[i] = 2.0 * yv[(n0 + i) * sy] - 1.0
         for i in range(m):
-            sign = 2.0 * yv[(n0 + i) * sy] - 1.0
+            sign = sg[i]
             yt = sign * eta[i]
             # log p = -log1p(exp(-yt)); d/d eta = sign * inv_logit(-yt); one exp for both
-            l1p, ex = log1p_exp_neg(abs(yt))
-            lp -= max(-yt, 0.0) + l1p
+            ex = vexp(-abs(yt))
+            lp -= max(-yt, 0.0) + log1p_unit(ex)
             g[i] = sign * ((1.0 if yt < 0.0 else ex) / (1.0 + ex))
         if grad:
             _scatter(dab, sa, n0, m, g, 1.0)
@@ -739,8 +742,8 @@ def _nb2_glm_chunk(yv, sy, X, sx, av, sa, beta, pv, sp, grad, want_dx, dx, da, d
             lgph = math.lgamma(ph) if sp == 1 else lg0
             # lse = log(phi + exp(eta)); q = exp(eta - lse), p = 1 - q = phi exp(-lse)
             d = eta[i] - lph
-            l1p, ed = log1p_exp_neg(abs(d))
-            lse = lph + max(d, 0.0) + l1p
+            ed = vexp(-abs(d))
+            lse = lph + max(d, 0.0) + log1p_unit(ed)
             q = (1.0 if d > 0.0 else ed) / (1.0 + ed)
             pq = (ed if d > 0.0 else 1.0) / (1.0 + ed)
             ypp = yn + ph

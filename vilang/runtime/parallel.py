@@ -18,7 +18,8 @@ range reduction, as in Cody and Waite / Tang): numba's math.exp and math.log1p a
 libm that LLVM cannot vectorise without Intel's SVML, and those calls are most of the time of
 a logistic regression's gradient.  Loops calling these vectorise (about 6x faster with AVX2).
 Both are within 2.5 ulp of the correctly rounded result; they are compiled without `reassoc`,
-which would undo the exact range reduction.
+which would undo the exact range reduction.  Call them directly in the loop body: a helper
+returning a tuple of their results is not inlined, and the loop no longer vectorises.
 """
 import math
 
@@ -27,10 +28,16 @@ from llvmlite import ir
 from numba import prange, types
 from numba.extending import intrinsic, overload
 
-from vilang.runtime.jit import kernel, parallel_kernel
+from vilang.runtime.jit import get_threads, kernel, parallel_kernel
 
 CHUNK = 4096
 _PAD = 8            # partial rows are padded to a multiple of 8 doubles (one cache line)
+
+# numba gives LLVM the symbols of its threading layer when it starts its thread pool.  A kernel
+# containing parallel code that is loaded from numba's cache (or linked into a generated
+# kernel) needs them before any parallel kernel has been compiled or called ("LLVM ERROR:
+# Symbol not found: allocate_sched"), so start the pool when the runtime is imported.
+get_threads()
 
 
 @kernel
@@ -147,13 +154,6 @@ def log1p_unit(u):
     s = s * f2 + 1.0 / 3.0
     s = s * f2 + 1.0
     return q * s + (0.6931471805599453 if big else 0.0)
-
-
-@kernel
-def log1p_exp_neg(a):
-    """(log1p(exp(-a)), exp(-a)) for a >= 0: the softplus pieces of logistic densities."""
-    e = vexp(-a)
-    return log1p_unit(e), e
 
 
 # =============================================================================================
