@@ -352,8 +352,11 @@ class Lowerer:
         n = self._call("num_elements" if not ty.dims else "size", [container], INT, s.loc, ops)
         elem = self.declare_var(s.var, elem_ty, is_active(container))
         prim = "index" if ty.dims or ty.base != "matrix" else "colmajor_element"
-        get = I.Op(elem, prim, (container,), (I.Single(idx),), loc=s.loc)
-        body = [I.Assign(elem, (), elem, loc=s.loc, ops=[get])] + self.body(s.body)
+        # the element goes through a temporary: the reverse sweep saves the variable's old
+        # value after the statement's ops and before the store, so the ops must not write it
+        value = self.temp(elem_ty, elem.active)
+        get = I.Op(value, prim, (container,), (I.Single(idx),), loc=s.loc)
+        body = [I.Assign(elem, (), value, loc=s.loc, ops=[get])] + self.body(s.body)
         out.append(I.For(idx, I.Const(1, INT), n, body, loc=s.loc, ops=ops))
 
     def stmt_While(self, s: A.While, out):

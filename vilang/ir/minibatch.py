@@ -274,6 +274,9 @@ class Analysis:
             isinstance(a, I.Var) and a.name == name for a in op.args)
         if own and self.env.get(name, CONST) in (ZERO, SUM):
             return SUM
+        if own:
+            return mixed(f"'{_user(s.var)}' adds up rows on top of a starting value that is "
+                         "not 0, which scaling would scale too")
         return mixed(f"'{_user(s.var)}' keeps a value of one row outside the loop over rows")
 
     def stmt_TargetAdd(self, s: I.TargetAdd):
@@ -387,16 +390,28 @@ class Analysis:
         if name.startswith("user:") and name.rstrip("~").endswith("_lp"):
             return mixed(f"'{_fname(name)}' adds to the target inside a function")
         if any(k.tag == "index" for k in moving):
-            return mixed(f"the loop variable is used as a value in '{_fname(name)}' "
-                         "(sampled rows are numbered 1..B)")
+            loop = next(k.loop for k in moving if k.tag == "index")
+            return mixed(f"the row number '{_user(I.Var(loop, None))}' is used as a value, "
+                         "but sampled rows are numbered 1..B")
         loops = {k.loop for k in moving if k.tag == "row"}
         if loops and all(k.tag == "row" for k in moving) and len(loops) == 1:
             return moving[0]
+        if op.origin == "reduce_sum":
+            return self.reduce_sum_op(op, kinds)
         if all(k.tag == "rows" for k in moving):
             return self.rows_op(op, kinds)
         if all(k.tag in ("count", "sum") for k in moving):
             return self.linear_op(op, kinds)
         return mixed(f"'{_fname(name)}' combines values from different rows")
+
+    def reduce_sum_op(self, op: I.Op, kinds: list[Kind]) -> Kind:
+        """reduce_sum(f, x, grainsize, ...), lowered to f(x, 1, size(x), ...): a sum over the
+        rows of x by Stan's contract for partial sums (any split adds up to the same), so
+        over a batch of x's rows (other row arguments gathered with the same rows)."""
+        if kinds[0] == ROWS and kinds[2] == COUNT and all(
+                k in (CONST, ZERO, ROWS) for k in kinds[3:]):
+            return SUM
+        return mixed(f"the partial sums of '{_fname(op.prim)}' do not slice the rows")
 
     def repeat_op(self, op: I.Op, kinds: list[Kind]) -> Kind:
         """rep_vector(x, N), ones_vector(N), rep_matrix(x, N, K): N copies, one per row."""
@@ -467,11 +482,10 @@ class Analysis:
             return SUM
         if scalar and name == "divide" and const[1]:
             return SUM
+        what = (f"the size '{self.dim}'" if COUNT in kinds else "a sum over rows")
         if name in LINEAR:
-            return mixed(f"a sum over rows or the size '{self.dim}' is combined with a "
-                         "term that does not grow with the rows")
-        return mixed(f"the size '{self.dim}' or a sum over rows is used inside "
-                     f"'{_fname(name)}'")
+            return mixed(f"{what} is combined with a term that does not grow with the rows")
+        return mixed(f"{what} is used as a value inside '{_fname(name)}'")
 
     def index_op(self, op: I.Op) -> Kind:
         base = self.kind(op.args[0])
@@ -547,7 +561,9 @@ def _user(x) -> str:
 
 
 def _fname(prim: str) -> str:
-    return prim[len("user:"):].rstrip("~") if prim.startswith("user:") else prim
+    """The name a user wrote: `foo` for a user function, `normal_lpdf` for `normal_lupdf`."""
+    name = prim[len("user:"):].rstrip("~") if prim.startswith("user:") else prim
+    return name.replace("_lupdf", "_lpdf").replace("_lupmf", "_lpmf")
 
 
 def _describe(kind: Kind, dim: str) -> str:
