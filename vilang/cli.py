@@ -51,9 +51,9 @@ def add_fit_parser(sub) -> None:
                                     "missing parameters start uniform(-2, 2) unconstrained")
     fit.add_argument("--output", help="CSV file for the draws (default: <model>-fit.csv); "
                                       "q and the ELBO trace go to the same name with .json")
-    fit.add_argument("--threads", type=_positive, default=1,
-                     help="threads for the draws and generated quantities (results do not "
-                          "depend on it)")
+    fit.add_argument("--threads", type=_positive, default=None,
+                     help="threads for the kernels and the draws (default: every core; "
+                          "results do not depend on it)")
     fit.add_argument("--force", action="store_true", help="overwrite existing output files")
     fit.add_argument("--optimizer", choices=["adagrad", "stan", "adam"], default="adagrad",
                      help="step-size sequence: adagrad (Stan's, in q's own units; default), "

@@ -19,12 +19,13 @@ import numpy as np
 from vilang.infer import core, loop as L
 from vilang.infer.advi import ADVI, FitError, Settings, State, initial_point
 from vilang.infer.results import Fit, Variable
+from vilang.runtime.jit import set_threads, using_threads
 
 MAX_DRAW_TRIES = 20
 
 
 def fit(bm, algorithm: str = "meanfield", seed: int = 1, iter: int = 10_000,  # noqa: A002
-        draws: int = 1000, init=None, threads: int = 1, optimizer: str = "adagrad",
+        draws: int = 1000, init=None, threads: int | None = None, optimizer: str = "adagrad",
         grad_samples: int = 1, elbo_samples: int = 100, eta: float | None = None,
         adapt_iter: int = 50, tol: float = 0.1, progress: bool | None = False,
         log=None, minibatch: dict | None = None) -> Fit:
@@ -34,7 +35,8 @@ def fit(bm, algorithm: str = "meanfield", seed: int = 1, iter: int = 10_000,  # 
     alone (bit-identical for any `threads`).  iter: the most iterations after the step-size
     search.  draws: draws from q to return.  init: initial values (dict or JSON path of
     constrained values; missing parameters start uniform(-2, 2) on the unconstrained
-    scale).  threads: threads for the draws and generated quantities.  optimizer:
+    scale).  threads: threads for the kernels (large data) and the draws (None: every
+    core numba sees; the results do not depend on it).  optimizer:
     "adagrad" (Stan's sequence in q's own units, the default), "stan" (Stan's sequence
     exactly) or "adam".  grad_samples, elbo_samples, eta, adapt_iter: as in Stan (eta None:
     Stan's search).  tol: the stopping rule's tolerance (docs/advi.md).  progress: a
@@ -52,8 +54,16 @@ def fit(bm, algorithm: str = "meanfield", seed: int = 1, iter: int = 10_000,  # 
     """
     if int(draws) < 0:
         raise ValueError("draws must not be negative")
-    if int(threads) < 1:
+    if threads is not None and int(threads) < 1:
         raise ValueError("threads must be at least 1")
+    with using_threads(threads) as k:
+        return _fit(bm, algorithm, seed, iter, draws, init, k, optimizer, grad_samples,
+                    elbo_samples, eta, adapt_iter, tol, progress, log, minibatch)
+
+
+def _fit(bm, algorithm, seed, iter, draws, init, threads, optimizer,  # noqa: A002
+         grad_samples, elbo_samples, eta, adapt_iter, tol, progress, log, minibatch) -> Fit:
+    """`fit` on `threads` threads (already set for the kernels of this thread)."""
     settings = Settings(algorithm=algorithm, optimizer=optimizer, grad_samples=int(grad_samples),
                         elbo_samples=int(elbo_samples), eta=eta, adapt_iter=int(adapt_iter),
                         max_iter=int(iter), tol=float(tol))
@@ -150,6 +160,8 @@ def draw(advi: ADVI, lam: np.ndarray, n: int, threads: int):
     status = np.zeros((threads, 3), np.int64)
 
     def work(t):
+        if threads > 1:
+            set_threads(1)         # the draws are split over the threads already
         advi.loop.draws(lam, advi.d, advi.family, advi.seed, parts[t], parts[t + 1],
                         MAX_DRAW_TRIES, kb.data, kb.tdata, out, log_p, log_g, status[t])
 
