@@ -131,19 +131,29 @@ def _scalar(ctx: KernelContext, a, as_int: bool) -> str:
     return ctx.val(a) if as_int else ctx.real(a)
 
 
-def _loop_header(ctx: KernelContext, op: I.Op, args, int_args=frozenset()):
+def _loop_header(ctx: KernelContext, op: I.Op, args, int_args=frozenset(), parallel=None):
     """Open a loop over the common length of the container arguments; returns element
-    expressions and whether a loop was opened.  Arguments at positions in `int_args` are
-    passed as int64, all others as float64 (so each runtime function compiles once)."""
+    expressions and the number of levels opened (0: no loop).  Arguments at positions in
+    `int_args` are passed as int64, all others as float64 (so each runtime function compiles
+    once).  `parallel(n)`, if given, emits the branch taken instead of the loop when the
+    containers are longer than one chunk (the loop then sits in the `else:`, two levels)."""
     w = ctx.w
     containers = [a for a in args if isinstance(a, I.Var) and ndim(a.type) > 0]
     if not containers:
-        return [_scalar(ctx, a, k in int_args) for k, a in enumerate(args)], False
+        return [_scalar(ctx, a, k in int_args) for k, a in enumerate(args)], 0
     n = f"n_{op.dst.name}"
     w.line(f"{n} = {containers[0].name}.size")
     for c in containers[1:]:
         ctx.fail_if(f"{c.name}.size != {n}", op.loc,
                     f"{op.prim}: all container arguments must have the same size.")
+    opened = 1
+    if parallel is not None:
+        from vilang.runtime.parallel import is_parallel
+        with w.block(f"if {ctx.ref(is_parallel)}({n}):"):
+            parallel(n)
+        w.line("else:")
+        w.depth += 1
+        opened = 2
     w.line(f"for i_ in range({n}):")
     w.depth += 1
     elems = []
@@ -153,7 +163,7 @@ def _loop_header(ctx: KernelContext, op: I.Op, args, int_args=frozenset()):
             elems.append(e if k in int_args or a.type.base != "int" else f"float({e})")
         else:
             elems.append(_scalar(ctx, a, k in int_args))
-    return elems, True
+    return elems, opened
 
 
 def int_positions(op: I.Op, fam) -> frozenset:
@@ -168,11 +178,15 @@ def univariate_forward(ctx, op, fam_name, suffix, fam):
         return rng_forward(ctx, op, fam)
     reduce_op = "*=" if suffix == "_cdf" else "+="
     w.line(f"{dst} = {1.0 if suffix == '_cdf' else 0.0}")
-    elems, looped = _loop_header(ctx, op, op.args, int_positions(op, fam))
+    sites = []
+    chunked = None
+    if suffix in DENSITY:
+        def chunked(n):
+            sites.append(condition_sites(ctx, op, fam))
+            parallel_density(ctx, op, fam_name, suffix, sites[0], grad=False)
+    elems, looped = _loop_header(ctx, op, op.args, int_positions(op, fam), chunked)
     check = ctx.ref(fam_fn(fam, "cdf_check" if suffix in CDFS else "check", "check"))
-    first_site = len(ctx.sites) + 1
-    for cond in conditions(fam):
-        ctx.site(op.loc, f"{op.prim}: {cond}.")
+    first_site = sites[0] if sites else condition_sites(ctx, op, fam)
     w.line(f"c_ = {check}({', '.join(elems)})")
     with w.block("if c_ != 0:"):
         w.line(f"err[0] = {first_site} + c_ - 1")
@@ -184,8 +198,55 @@ def univariate_forward(ctx, op, fam_name, suffix, fam):
         with w.block("if propto:"):
             w.line(f"{dst} -= {ctx.ref(fam_fn(fam, 'dropped'))}({', '.join(elems)}, "
                    f"{activity_flags(op, fam)})")
-    if looped:
-        w.depth -= 1
+    w.depth -= looped
+
+
+def condition_sites(ctx: KernelContext, op: I.Op, fam) -> int:
+    """Register one failure site per argument condition of `fam`; returns the first (a check
+    code c means site first + c - 1)."""
+    first_site = len(ctx.sites) + 1
+    for cond in conditions(fam):
+        ctx.site(op.loc, f"{op.prim}: {cond}.")
+    return first_site
+
+
+def parallel_density(ctx, op, fam_name, suffix, first_site, grad, scale=None):
+    """The branch of a univariate density over containers longer than one chunk: one call of
+    `vilang.runtime.vectorised.density`, which runs the element loop in parallel chunks
+    (value, check, `propto` drops and, with `grad`, the adjoints times `scale`), then the
+    failure site, the value and the adjoints of active scalar arguments."""
+    from vilang.runtime import vectorised
+    kind, fam = family(fam_name)
+    w, dst, r = ctx.w, op.dst.name, f"p{op.dst.name}_"     # (not r..._: another tuple type)
+    real = real_arg_positions(op, fam)
+    args, flags, bars = [], [], []
+    for k, a in enumerate(op.args):
+        container = isinstance(a, I.Var) and ndim(a.type) > 0
+        active = k in real and isinstance(a, I.Var) and a.active
+        if not container:
+            args.append(_scalar(ctx, a, k not in real))
+        elif k in real and a.type.base == "int":
+            args.append(f"_rt.flat_float({a.name})")
+        else:
+            args.append(a.name if ndim(a.type) == 1 else f"_rt.flat({a.name})")
+        flags.append(flag(active))
+        wants_bar = grad and active and container
+        bars.append((ctx.bar(a) if ndim(a.type) == 1 else f"_rt.flat({ctx.bar(a)})")
+                    if wants_bar else "_rt.empty(0)")
+    pad = vectorised.MAX_ARGS - len(op.args)
+    args += ["0.0"] * pad
+    flags += ["no_"] * pad
+    bars += ["_rt.empty(0)"] * pad
+    propto = "propto" if suffix in ("_lupdf", "_lupmf") else "no_"
+    w.line(f"{r} = {ctx.ref(vectorised.density)}({fam_name!r}, {flag(grad)}, {propto}, "
+           f"{scale or '1.0'}, ({', '.join(flags)}), {', '.join(bars)}, {', '.join(args)})")
+    with w.block(f"if {r}[1] != 0:"):
+        w.line(f"err[0] = {first_site} + {r}[1] - 1")
+        w.line(ctx.fail_stmt)
+    w.line(f"{dst} += {r}[0]")
+    for k, a in enumerate(op.args):
+        if grad and k in real and isinstance(a, I.Var) and a.active and ndim(a.type) == 0:
+            w.line(f"{ctx.bar(a)} += {r}[{2 + k}]")
 
 
 def univariate_adjoint(ctx, op, fam_name, suffix, fam):
@@ -382,10 +443,13 @@ def density_with_adjoint(ctx: KernelContext, op: I.Op, scale: str | None = None)
     w, dst = ctx.w, op.dst.name
     if kind == "univariate":
         w.line(f"{dst} = 0.0")
-        elems, looped = _loop_header(ctx, op, op.args, int_positions(op, fam))
-        first_site = len(ctx.sites) + 1
-        for cond in conditions(fam):
-            ctx.site(op.loc, f"{op.prim}: {cond}.")
+        sites = []
+
+        def chunked(n):
+            sites.append(condition_sites(ctx, op, fam))
+            parallel_density(ctx, op, fam_name, suffix, sites[0], grad=True, scale=scale)
+        elems, looped = _loop_header(ctx, op, op.args, int_positions(op, fam), chunked)
+        first_site = sites[0] if sites else condition_sites(ctx, op, fam)
         w.line(f"c_ = {ctx.ref(fam_fn(fam, 'check'))}({', '.join(elems)})")
         with w.block("if c_ != 0:"):
             w.line(f"err[0] = {first_site} + c_ - 1")
@@ -403,8 +467,7 @@ def density_with_adjoint(ctx: KernelContext, op: I.Op, scale: str | None = None)
             target = ctx.bar(a) if ndim(a.type) == 0 else (
                 f"{ctx.bar(a)}[i_]" if ndim(a.type) == 1 else f"_rt.flat({ctx.bar(a)})[i_]")
             w.line(f"{target} += {scale + ' * ' if scale else ''}r{op.dst.name}_[{pos + 1}]")
-        if looped:
-            w.depth -= 1
+        w.depth -= looped
         return
     args = mv_args(ctx, op, fam)
     first_site = len(ctx.sites) + 1
