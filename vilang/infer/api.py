@@ -234,25 +234,20 @@ def _variables(bm) -> list[Variable]:
 
 
 class ProgressLine:
-    """`Iteration 1200 / 10050  ELBO -38.21` rewritten in place on stderr."""
+    """A tqdm progress bar of the iterations, with the ELBO of the last block."""
 
     def __init__(self, total: int, stream=None):
-        self.total = total
-        self.stream = stream or sys.stderr
+        from tqdm import tqdm
         self.offset = 0.0
-        self.shown = False
+        self.bar = tqdm(total=total, file=stream or sys.stderr, unit="it", leave=True,
+                        dynamic_ncols=True, desc="ADVI")
 
     def __call__(self, state: State) -> None:
         nb = int(state.ist[L.NB])
-        elbo = f"  ELBO {state.belbo[nb - 1] + self.offset:.6g}" if nb else ""
-        frac = min(state.iteration / max(self.total, 1), 1.0)
-        bar = "#" * int(frac * 20)
-        self.stream.write(f"\r[{bar:<20s}] iteration {state.iteration:>6d} / {self.total}"
-                          f"{elbo}   ")
-        self.stream.flush()
-        self.shown = True
+        if nb:
+            self.bar.set_postfix_str(f"ELBO {state.belbo[nb - 1] + self.offset:.6g}",
+                                     refresh=False)
+        self.bar.update(min(state.iteration, self.bar.total) - self.bar.n)
 
     def close(self) -> None:
-        if self.shown:
-            self.stream.write("\n")
-            self.stream.flush()
+        self.bar.close()

@@ -131,16 +131,17 @@ class Fit:
 
     def summary_text(self, max_rows: int | None = None) -> str:
         """The summary as an aligned text table."""
+        from tabulate import tabulate
         names, rows = self.summary_table()
-        width = max([len(n) for n in names] + [8])
-        lines = [f"{'':{width}s} " + " ".join(f"{c:>10s}" for c in SUMMARY_COLUMNS)]
-        shown = range(len(names)) if max_rows is None or len(names) <= max_rows else \
-            range(max_rows)
-        for i in shown:
-            lines.append(f"{names[i]:{width}s} " + " ".join(_num(v) for v in rows[i]))
-        if len(shown) < len(names):
-            lines.append(f"... {len(names) - len(shown)} more rows (all are in the CSV)")
-        return "\n".join(lines)
+        shown = len(names) if max_rows is None else min(max_rows, len(names))
+        table = tabulate([[names[i]] + [_num(v).strip() for v in rows[i]]
+                          for i in range(shown)],
+                         headers=[""] + list(SUMMARY_COLUMNS), tablefmt="simple",
+                         disable_numparse=True, colalign=("left",) + ("right",) * len(
+                             SUMMARY_COLUMNS))
+        if shown < len(names):
+            table += f"\n... {len(names) - shown} more rows (all are in the CSV)"
+        return table
 
     # ------------------------------------------------------------------ outputs
     def to_csv(self, path, force: bool = False, **comments) -> None:
