@@ -180,7 +180,7 @@ def univariate_forward(ctx, op, fam_name, suffix, fam):
     w.line(f"{dst} = {1.0 if suffix == '_cdf' else 0.0}")
     sites = []
     chunked = None
-    if suffix in DENSITY:
+    if suffix in DENSITY and over_observations(op):
         def chunked(n):
             sites.append(condition_sites(ctx, op, fam))
             parallel_density(ctx, op, fam_name, suffix, sites[0], grad=False)
@@ -199,6 +199,15 @@ def univariate_forward(ctx, op, fam_name, suffix, fam):
             w.line(f"{dst} -= {ctx.ref(fam_fn(fam, 'dropped'))}({', '.join(elems)}, "
                    f"{activity_flags(op, fam)})")
     w.depth -= looped
+
+
+def over_observations(op: I.Op) -> bool:
+    """Whether a density gets the chunk-parallel branch: its variate is a data container (a
+    likelihood term, one element per observation).  Priors on parameter vectors are small in
+    most models, and every runtime kernel a generated kernel calls is compiled into it, so they
+    keep the plain loop and the model compiles faster."""
+    y = op.args[0] if op.args else None
+    return isinstance(y, I.Var) and ndim(y.type) > 0 and not y.active
 
 
 def condition_sites(ctx: KernelContext, op: I.Op, fam) -> int:
@@ -448,7 +457,8 @@ def density_with_adjoint(ctx: KernelContext, op: I.Op, scale: str | None = None)
         def chunked(n):
             sites.append(condition_sites(ctx, op, fam))
             parallel_density(ctx, op, fam_name, suffix, sites[0], grad=True, scale=scale)
-        elems, looped = _loop_header(ctx, op, op.args, int_positions(op, fam), chunked)
+        elems, looped = _loop_header(ctx, op, op.args, int_positions(op, fam),
+                                     chunked if over_observations(op) else None)
         first_site = sites[0] if sites else condition_sites(ctx, op, fam)
         w.line(f"c_ = {ctx.ref(fam_fn(fam, 'check'))}({', '.join(elems)})")
         with w.block("if c_ != 0:"):

@@ -320,7 +320,8 @@ def _normal_id_glm_chunk(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx, dy,
 @parallel_kernel
 def _normal_id_glm_par(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx, dy, dx, da, ds,
                        N, part):
-    for c in prange(part.shape[0]):
+    for ci in prange(part.shape[0]):
+        c = np.int64(ci)        # the index as the serial loop's type
         _normal_id_glm_chunk(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx, dy, dx, da,
                              ds, N, c, part[c])
 
@@ -467,7 +468,8 @@ def _bernoulli_logit_glm_chunk(yv, sy, X, sx, av, sa, beta, grad, want_dx, dx, d
 
 @parallel_kernel
 def _bernoulli_logit_glm_par(yv, sy, X, sx, av, sa, beta, grad, want_dx, dx, da, N, part):
-    for c in prange(part.shape[0]):
+    for ci in prange(part.shape[0]):
+        c = np.int64(ci)        # the index as the serial loop's type
         _bernoulli_logit_glm_chunk(yv, sy, X, sx, av, sa, beta, grad, want_dx, dx, da, N, c,
                                    part[c])
 
@@ -594,7 +596,8 @@ def _poisson_log_glm_chunk(yv, sy, X, sx, av, sa, beta, grad, want_dx, dx, da, N
 
 @parallel_kernel
 def _poisson_log_glm_par(yv, sy, X, sx, av, sa, beta, grad, want_dx, dx, da, N, part):
-    for c in prange(part.shape[0]):
+    for ci in prange(part.shape[0]):
+        c = np.int64(ci)        # the index as the serial loop's type
         _poisson_log_glm_chunk(yv, sy, X, sx, av, sa, beta, grad, want_dx, dx, da, N, c,
                                part[c])
 
@@ -630,7 +633,8 @@ def _lgamma1_rows(y, lo, hi):
 
 @parallel_kernel
 def _lgamma1_par(y, N, part):
-    for c in prange(part.shape[0]):
+    for ci in prange(part.shape[0]):
+        c = np.int64(ci)        # the index as the serial loop's type
         lo, hi = chunk_rows(c, N)
         part[c, 0] = _lgamma1_rows(y, lo, hi)
 
@@ -772,7 +776,8 @@ def _nb2_glm_chunk(yv, sy, X, sx, av, sa, beta, pv, sp, grad, want_dx, dx, da, d
 
 @parallel_kernel
 def _nb2_glm_par(yv, sy, X, sx, av, sa, beta, pv, sp, grad, want_dx, dx, da, dp, N, part):
-    for c in prange(part.shape[0]):
+    for ci in prange(part.shape[0]):
+        c = np.int64(ci)        # the index as the serial loop's type
         _nb2_glm_chunk(yv, sy, X, sx, av, sa, beta, pv, sp, grad, want_dx, dx, da, dp, N, c,
                        part[c])
 
@@ -926,7 +931,8 @@ def _categorical_logit_glm_chunk(yv, sy, X, sx, alpha, beta, grad, want_dx, dx, 
 
 @parallel_kernel
 def _categorical_logit_glm_par(yv, sy, X, sx, alpha, beta, grad, want_dx, dx, N, part):
-    for c in prange(part.shape[0]):
+    for ci in prange(part.shape[0]):
+        c = np.int64(ci)        # the index as the serial loop's type
         _categorical_logit_glm_chunk(yv, sy, X, sx, alpha, beta, grad, want_dx, dx, N, c,
                                      part[c])
 
@@ -1053,7 +1059,8 @@ def _ordered_logistic_glm_chunk(yv, sy, X, sx, beta, cuts, grad, want_dx, dx, N,
 
 @parallel_kernel
 def _ordered_logistic_glm_par(yv, sy, X, sx, beta, cuts, grad, want_dx, dx, N, part):
-    for c in prange(part.shape[0]):
+    for ci in prange(part.shape[0]):
+        c = np.int64(ci)        # the index as the serial loop's type
         _ordered_logistic_glm_chunk(yv, sy, X, sx, beta, cuts, grad, want_dx, dx, N, c,
                                     part[c])
 

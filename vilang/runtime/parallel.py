@@ -186,7 +186,8 @@ def _matvec_rows(out, a, x, lo, hi, acc):
 @parallel_kernel
 def _matvec_par(out, a, x, acc):
     n = a.shape[0]
-    for c in prange(n_chunks(n)):
+    for ci in prange(n_chunks(n)):
+        c = np.int64(ci)        # the index as the serial loop's type
         lo, hi = chunk_rows(c, n)
         _matvec_rows(out, a, x, lo, hi, acc)
 
@@ -231,7 +232,8 @@ def _vecmat_chunk(x, a, c, row):
 
 @parallel_kernel
 def _vecmat_par(x, a, part):
-    for c in prange(part.shape[0]):
+    for ci in prange(part.shape[0]):
+        c = np.int64(ci)        # the index as the serial loop's type
         _vecmat_chunk(x, a, c, part[c])
 
 
@@ -287,7 +289,8 @@ def _ov_finite_rows(a, lo, hi):
 @parallel_kernel
 def _finite_par(a, ok):
     n = a.shape[0]
-    for c in prange(ok.shape[0]):
+    for ci in prange(ok.shape[0]):
+        c = np.int64(ci)        # the index as the serial loop's type
         lo, hi = chunk_rows(c, n)
         ok[c] = _finite_rows(a, lo, hi)
 

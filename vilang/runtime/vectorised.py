@@ -150,7 +150,8 @@ def _chunk(fam, grad, propto, scale, flags, b0, b1, b2, b3, v0, s0, v1, s1, v2, 
 def _chunks_parallel(fam, grad, propto, scale, flags, b0, b1, b2, b3, v0, s0, v1, s1, v2, s2,
                      v3, s3, n, part):
     numba.literally(fam)
-    for c in prange(part.shape[0]):
+    for ci in prange(part.shape[0]):
+        c = np.int64(ci)        # the index as the serial loop's type
         _chunk(fam, grad, propto, scale, flags, b0, b1, b2, b3, v0, s0, v1, s1, v2, s2, v3, s3,
                n, c, part[c])
 
