@@ -2,6 +2,10 @@
 
 Compares vilang's generated kernel (vectorised and looped model) with a hand-written
 single-threaded numba kernel of the same function, and with numpy.  Prints times and ratios.
+Then the thread scaling of the vectorised model's gradient: the time of one gradient on
+1, 2, 4, ... threads (up to numba's NUMBA_NUM_THREADS, by default every core), the speedup
+against 1 thread and the ratio to the hand-written kernel.  Times are medians over interleaved
+rounds (the thread counts take turns, so load from other processes hits them alike).
 
     python benchmarks/logistic_gradient.py [N] [D]
 """
@@ -12,6 +16,7 @@ import numba
 import numpy as np
 
 import vilang
+from vilang.runtime.jit import max_threads, set_threads
 
 VECTORISED = """
 data { int<lower=0> N; int<lower=1> D; matrix[N, D] X; array[N] int<lower=0, upper=1> y; }
@@ -78,6 +83,54 @@ def best_time(fn, repeats=30):
     return min(times)
 
 
+def thread_counts() -> list[int]:
+    """1, 2, 4, 8, 16, ... up to the most threads numba has, and that number itself."""
+    top = max_threads()
+    counts = [1]
+    while counts[-1] * 2 <= top:
+        counts.append(counts[-1] * 2)
+    return counts if counts[-1] == top else counts + [top]
+
+
+def median_times(call, counts, rounds=21, calls=10):
+    """Per thread count, the median over `rounds` of the mean time of `calls` calls; the
+    counts take turns within each round."""
+    times = {k: [] for k in counts}
+    for k in counts:
+        set_threads(k)
+        call()
+    for _ in range(rounds):
+        for k in counts:
+            set_threads(k)
+            t0 = time.perf_counter()
+            for _ in range(calls):
+                call()
+            times[k].append((time.perf_counter() - t0) / calls)
+    set_threads(None)
+    return {k: float(np.median(v)) for k, v in times.items()}
+
+
+def thread_scaling(bm, theta, X, y):
+    """The vectorised model's gradient on 1, 2, 4, ... threads against the hand-written
+    single-threaded kernel."""
+    k, dt, tdt = bm.kernels, bm.data, bm.tdata
+    err = np.zeros(2, np.int64)
+    g = np.zeros(theta.size)
+    grad = np.zeros(theta.size)
+    counts = thread_counts()
+    t_hand = median_times(lambda: hand_written(theta, X, y, grad), [1])[1]
+    t = median_times(lambda: k.log_density_grad(theta, dt, tdt, True, True, g, err), counts)
+    print(f"\nthread scaling of one lp+grad (medians; hand-written kernel, 1 thread: "
+          f"{t_hand * 1e3:.3f} ms)")
+    print("threads   time (ms)   speedup vs 1 thread   time / hand-written")
+    for c in counts:
+        print(f"{c:7d}   {t[c] * 1e3:9.3f}   {t[1] / t[c]:19.2f}   {t[c] / t_hand:19.2f}")
+    if 2 in t:
+        print(f"2 threads: {t[2] * 1e3:.3f} ms (goal <= 1.6 ms), speedup {t[1] / t[2]:.2f}x "
+              f"(goal >= 1.7x); 1 thread: {t[1] * 1e3:.3f} ms, "
+              f"{t[1] / t_hand:.2f}x the hand-written kernel")
+
+
 def main(n=100_000, d=20):
     rng = np.random.default_rng(1)
     X = rng.normal(size=(n, d))
@@ -92,9 +145,10 @@ def main(n=100_000, d=20):
     print(f"N={n} D={d}, threads={numba.get_num_threads()}")
     print(f"hand-written numba kernel   {t_hand * 1e3:8.3f} ms")
     print(f"numpy                       {t_numpy * 1e3:8.3f} ms")
+    models = {}
     for label, code in (("vectorised", VECTORISED), ("looped", LOOPED)):
         t0 = time.perf_counter()
-        bm = vilang.compile(code=code, filename=f"logistic_{label}.vi").bind(data)
+        bm = models[label] = vilang.compile(code=code, filename=f"logistic_{label}.vi").bind(data)
         bm.log_density_gradient(theta)
         bm.log_density(theta)
         t_compile = time.perf_counter() - t0
@@ -107,6 +161,7 @@ def main(n=100_000, d=20):
               f"({t_grad / t_hand:.2f}x hand-written, {t_grad / t_numpy:.2f}x numpy); "
               f"lp alone {t_lp * 1e3:.3f} ms; grad/lp {t_grad / t_lp:.2f}; "
               f"first call incl. compile {t_compile:.1f} s")
+    thread_scaling(models["vectorised"], theta, X, y)
 
 
 if __name__ == "__main__":

@@ -10,8 +10,17 @@ into fixed-size chunks and run the chunks on numba's threads (`vilang.runtime.pa
 `set_threads(k)` chooses how many threads they use.
 """
 import contextlib
+import os
 
 import numba
+
+# OpenMP threads that spin while they wait for the next parallel region hold their core: when
+# the cores are shared (other processes, or fit threads that each call parallel kernels), a
+# region then waits for a descheduled thread, and one gradient took 24 ms instead of 2 ms.
+# Sleeping waits cost microseconds per region.  GNU OpenMP reads this when numba starts its
+# thread pool (the first parallel kernel, or numba.get/set_num_threads), so it is set as soon
+# as vilang's runtime is imported; a value the user set is kept.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 FASTMATH = frozenset({"nsz", "arcp", "contract", "reassoc"})
 
