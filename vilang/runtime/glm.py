@@ -157,6 +157,17 @@ def _glm_sizes(y, x, alpha, beta, p_alpha, p_beta):
 
 
 @kernel
+def _ints_within(y, lo, hi):
+    """Every element of the int (array) y is in [lo, hi]: a count with no early exit, so the
+    loop over a long y vectorises."""
+    bad = 0
+    for n in range(_vlen(y)):
+        v = _at(y, n)
+        bad += (v < lo) | (v > hi)
+    return bad == 0
+
+
+@kernel
 def _x_finite(x):
     """Every element of x is finite (a large matrix is checked in parallel)."""
     if x.ndim == 2:
@@ -530,10 +541,8 @@ def bernoulli_logit_glm_check(y, x, alpha, beta):
     p = _glm_sizes(y, x, alpha, beta, 3, 4)
     if p:
         return p
-    for n in range(_vlen(y)):
-        v = _at(y, n)
-        if v < 0 or v > 1:
-            return 1
+    if not _ints_within(y, 0, 1):
+        return 1
     if not _x_finite(x):
         return 2
     if not _all_finite_any(alpha):
@@ -685,10 +694,7 @@ def poisson_log_glm_dropped(y, x, alpha, beta, a_y, a_x, a_alpha, a_beta):
 
 @kernel
 def _check_nonneg_ints(y):
-    for n in range(_vlen(y)):
-        if _at(y, n) < 0:
-            return False
-    return True
+    return _ints_within(y, 0, np.iinfo(np.int64).max)
 
 
 @kernel
@@ -999,10 +1005,8 @@ def categorical_logit_glm_check(y, x, alpha, beta):
     if alpha.shape[0] != beta.shape[1]:
         return 3
     C = beta.shape[1]
-    for n in range(_vlen(y)):
-        v = _at(y, n)
-        if v < 1 or v > C:
-            return 1
+    if not _ints_within(y, 1, C):
+        return 1
     if not _x_finite(x):
         return 2
     if not _all_finite(alpha):
@@ -1122,10 +1126,8 @@ def ordered_logistic_glm_check(y, x, beta, cuts):
     if beta.shape[0] != _kx(x):
         return 3
     Km1 = cuts.shape[0]
-    for n in range(_vlen(y)):
-        v = _at(y, n)
-        if v < 1 or v > Km1 + 1:
-            return 1
+    if not _ints_within(y, 1, Km1 + 1):
+        return 1
     if not _x_finite(x):
         return 2
     if not _all_finite(beta):
