@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from vilang.autodiff import nodes as D
 from vilang.ir import nodes as I
-from vilang.ir.analysis import eliminate_jumps, reads, writes, declared
+from vilang.ir.analysis import children, eliminate_jumps, op_results, reads, writes, declared
 from vilang.types import INT
 
 
@@ -32,14 +32,51 @@ def sweeps(stmts: list, counter_start: int = 0) -> tuple[list, list]:
     forward, backward = [], []
     written: set = set()
     later_writes = _suffix_writes(stmts)
+    later_temps = _suffix_temps(stmts)
+    declared_once = _declared_once(stmts)
     for i, s in enumerate(stmts):
         if d.fusable(s, later_writes[i + 1]):
             forward.append(d.fused(s))
         else:
             annotated = d.forward_stmt(s, False, written)
             forward.extend(annotated)
-            backward = d.reverse(annotated) + backward
+            # A top-level statement runs once: its temporaries still hold their values in
+            # the reverse sweep unless a later statement overwrites them or what they read.
+            again = (isinstance(s, (I.For, I.While, I.If)) or bool(reads(s) & later_writes[i + 1])
+                     or bool(_temps(s) & later_temps[i + 1]))
+            backward = d.reverse(annotated, recompute=again, declared_once=declared_once) \
+                + backward
     return forward, backward
+
+
+def _temps(s) -> set:
+    """Names of the op results of `s` and of its nested statements."""
+    out = op_results(s.ops) | op_results(getattr(s, "cond_ops", []))
+    for body in children(s):
+        for t in body:
+            out |= _temps(t)
+    return out
+
+
+def _suffix_temps(stmts: list) -> list[set]:
+    out = [set() for _ in range(len(stmts) + 1)]
+    for i in range(len(stmts) - 1, -1, -1):
+        out[i] = out[i + 1] | _temps(stmts[i])
+    return out
+
+
+def _declared_once(stmts: list) -> set:
+    """Names declared by exactly one statement of `stmts` (nested ones included)."""
+    counts: dict = {}
+
+    def walk(body):
+        for s in body:
+            if isinstance(s, I.Declare):
+                counts[s.var.name] = counts.get(s.var.name, 0) + 1
+            for child in children(s):
+                walk(child)
+    walk(stmts)
+    return {name for name, k in counts.items() if k == 1}
 
 
 def _suffix_writes(stmts: list) -> list[set]:
@@ -98,21 +135,26 @@ class Differentiator:
         return [s]
 
     # ------------------------------------------------------------ reverse sweep
-    def reverse(self, stmts: list, recompute=True) -> list:
+    def reverse(self, stmts: list, recompute=True, declared_once=frozenset()) -> list:
         """The reverse sweep of `stmts`; `recompute` is a bool for all of them or one bool
-        per statement."""
+        per statement.  `declared_once`: for top-level statements, the names declared only
+        once in the whole body (their adjoint need not be zeroed at their declaration)."""
         flags = recompute if isinstance(recompute, list) else [recompute] * len(stmts)
         out = []
         for s, again in zip(reversed(stmts), reversed(flags)):
-            out.extend(self.reverse_stmt(s, again))
+            out.extend(self.reverse_stmt(s, again, declared_once))
         return out
 
-    def reverse_stmt(self, s, recompute: bool = True) -> list:
+    def reverse_stmt(self, s, recompute: bool = True, declared_once=frozenset()) -> list:
         def again():
             return [(D.Recompute if recompute else D.ZeroTemps)(loc=s.loc, ops=s.ops)]
 
         if isinstance(s, I.Declare):
-            out = [D.ZeroAdjoint(s.var, loc=s.loc)] if s.var.active else []
+            # Zeroing the adjoint at the declaration readies it for an earlier declaration
+            # of the same name (or the previous loop iteration): dead for a top-level
+            # variable declared once.
+            dead = not s.save_old and s.var.name in declared_once
+            out = [D.ZeroAdjoint(s.var, loc=s.loc)] if s.var.active and not dead else []
             return out + ([D.Restore(s.var, loc=s.loc)] if s.save_old else [])
         if isinstance(s, I.Assign):
             restore = [D.Restore(s.var, s.indices, loc=s.loc)] if s.save_old else []

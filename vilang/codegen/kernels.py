@@ -13,6 +13,7 @@ plus `validate_data(data)`, plain Python, which raises `DataError` naming the va
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from vilang.autodiff import nodes as D
@@ -54,7 +55,9 @@ class ModuleBuilder:
 
     # ------------------------------------------------------------ one kernel
     def kernel(self, header: str, body_fn, *, gradient=False, fail="return -np.inf",
-               prologue=(), epilogue=(), decorate=True, prints=True) -> str:
+               prologue=(), epilogue=(), decorate=True, prints=True, tapes=False) -> str:
+        """`tapes`: the kernel may push on the tape; it allocates the tapes only when its
+        body uses them."""
         w = Writer([self._clean(x) for x in self.source_lines])
         ctx = KernelContext(w, self.sites, fail_stmt=fail, gradient=gradient,
                             modules=self.modules)
@@ -76,11 +79,15 @@ class ModuleBuilder:
         out.line("no_ = not yes_")
         for line in prologue:
             out.line(line)
+        if tapes:
+            out.lines.extend("    " + line for line in tape_lines(body))
+        assigned = assigned_first(body)
         for name, v in sorted(em.named.items()):
             if name in self.preset:
                 continue
-            out.line(f"{name} = {dummy(v.type)}")
-            if gradient and v.active:
+            if name not in assigned:
+                out.line(f"{name} = {dummy(v.type)}")
+            if gradient and v.active and ctx.bar(v) not in assigned:
                 out.line(f"{ctx.bar(v)} = {'0.0' if ndim(v.type) == 0 else dummy(v.type)}")
         out.lines.extend(body)
         out.depth = 1
@@ -204,12 +211,11 @@ class ModuleBuilder:
             for q in params:
                 em.hoist(q.var)
             em.stmts(stmts)
-        prologue = self.common_prologue() + [
-            "target = 0.0", "off = 0", "_rt.fill(grad, 0.0)",
-            "ft = np.empty(256)", "fp = 0", "it = np.empty(256, np.int64)", "ip = 0"]
+        prologue = self.common_prologue() + ["target = 0.0", "off = 0", "_rt.fill(grad, 0.0)"]
         return self.kernel(
             "def log_density_grad(theta, data, tdata, propto, jacobian, grad, err):", body,
-            gradient=True, prologue=prologue, epilogue=["return target"], prints=False)
+            gradient=True, prologue=prologue, epilogue=["return target"], prints=False,
+            tapes=True)
 
     def write_array(self) -> str:
         p = self.program
@@ -256,6 +262,43 @@ class ModuleBuilder:
                            epilogue=["return np.array(sizes, dtype=np.int64)"],
                            decorate=False)
 
+
+
+_FLOAT_TAPE = re.compile(r"\b(ft|fp)\b")
+_INT_TAPE = re.compile(r"\b(it|ip)\b")
+
+
+def tape_lines(body: list[str]) -> list[str]:
+    """The tape allocations a kernel body needs: the float tape (`ft`, `fp`) and the int tape
+    (`it`, `ip`) each only when the body pushes or pops on it (most kernels never do)."""
+    code = [line for line in body if not line.lstrip().startswith("#")]
+    out = []
+    if any(_FLOAT_TAPE.search(line) for line in code):
+        out += ["ft = np.empty(256)", "fp = 0"]
+    if any(_INT_TAPE.search(line) for line in code):
+        out += ["it = np.empty(256, np.int64)", "ip = 0"]
+    return out
+
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_TOP_ASSIGN = re.compile(r"    ([A-Za-z_][A-Za-z0-9_]*) = (.*)$")
+
+
+def assigned_first(body: list[str]) -> set[str]:
+    """Names whose first mention in a kernel body is an unconditional assignment at the top
+    level of the body (`    name = expr`, expr not mentioning name): they need no hoisted
+    placeholder (whose allocation every call would pay for)."""
+    seen: set[str] = set()
+    first: set[str] = set()
+    for line in body:
+        if line.lstrip().startswith("#"):
+            continue
+        m = _TOP_ASSIGN.match(line)
+        names = set(_NAME.findall(line))
+        if m and m.group(1) not in seen and m.group(1) not in _NAME.findall(m.group(2)):
+            first.add(m.group(1))
+        seen |= names
+    return first
 
 
 def validate_data_source(program: I.Program, sites: list, modules: dict) -> str:
@@ -328,10 +371,10 @@ def _function_kernels(builder: "ModuleBuilder", fn: I.Function) -> list[str]:
             ctx.w.line("b_ret_ = g" if ndim(ret.type) == 0 else "b_ret_ = _rt.copy(g)")
         em.stmts(backward)
     vjp_header = f"def {fn.name}_vjp({', '.join(arg_names + extra + ['g', 'propto', 'err'])}):"
-    prologue = ["target = 0.0", "jacobian = True", "ft = np.empty(256)", "fp = 0",
-                "it = np.empty(256, np.int64)", "ip = 0"]
+    prologue = ["target = 0.0", "jacobian = True"]
     vjp = builder.kernel(vjp_header, vjp_body, gradient=True, fail=f"return {result}",
-                         prologue=prologue, epilogue=[f"return {result}"], prints=False)
+                         prologue=prologue, epilogue=[f"return {result}"], prints=False,
+                         tapes=True)
     builder.preset = saved
     return [value, vjp]
 

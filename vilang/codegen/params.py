@@ -54,6 +54,19 @@ def constrain(ctx: KernelContext, p: I.Parameter, emitter):
     name = v.name
     w.line(f"off_{name} = off")
     matrix = v.type.base == "matrix"
+    if scalar_elementwise(p):
+        _constrain_scalar(ctx, p)
+        return
+    if vector_identity(p):
+        # a view of the unconstrained slice (parameters are never assigned to); the gradient
+        # kernel accumulates the parameter's adjoint straight into its slice of `grad`
+        count = " * ".join(dims + own)
+        w.line(f"n_{name} = {count}")
+        w.line(f"{name} = theta[off:off + n_{name}]")
+        if ctx.gradient:
+            w.line(f"{ctx.bar(v)} = grad[off:off + n_{name}]")
+        w.line(f"off += n_{name}")
+        return
     if p.transform in ELEMENTWISE:
         count = " * ".join(dims + own) or "1"
         w.line(f"n_{name} = {count}")
@@ -72,6 +85,8 @@ def constrain(ctx: KernelContext, p: I.Parameter, emitter):
             w.line(f"{name} = cv_{name}[0]")
         elif matrix:
             w.line(f"{name} = _rt.from_unc_order(cv_{name}, ({shape},))")
+        elif ndim(v.type) == 1:
+            w.line(f"{name} = cv_{name}")
         else:
             w.line(f"{name} = _rt.reshaped(cv_{name}, ({shape},))")
         w.line(f"off += n_{name}")
@@ -101,6 +116,59 @@ def constrain(ctx: KernelContext, p: I.Parameter, emitter):
     _zero_bar(ctx, v)
 
 
+def scalar_elementwise(p: I.Parameter) -> bool:
+    """A real parameter with an elementwise transform (and scalar bounds): constrained with
+    scalars, no arrays."""
+    return (p.transform in ELEMENTWISE and ndim(p.var.type) == 0
+            and all(ndim(b.type) == 0 for b in p.bounds))
+
+
+def vector_identity(p: I.Parameter) -> bool:
+    """An unconstrained vector / row_vector / 1-D array of reals: its value is its slice of
+    the unconstrained vector."""
+    return p.transform == "identity" and ndim(p.var.type) == 1
+
+
+def _constrain_scalar(ctx: KernelContext, p: I.Parameter):
+    w, name = ctx.w, p.var.name
+    if p.transform == "identity":
+        w.line(f"{name} = theta[off]")
+    else:
+        t = transform(p.transform)
+        w.line(f"u_{name} = theta[off]")
+        bounds = "".join(f", {ctx.real(b)}" for b in p.bounds)
+        w.line(f"{name}, lj_ = {ctx.ref(t.constrain1)}(u_{name}{bounds})")
+        with w.block("if jacobian:"):
+            w.line("target += lj_")
+    w.line("off += 1")
+    _zero_bar(ctx, p.var)
+
+
+def _constrain_adjoint_scalar(ctx: KernelContext, p: I.Parameter):
+    """grad[o_] += d/du of the parameter's adjoint term (and of the log-Jacobian); bound
+    adjoints into the bounds' adjoints, then back through the bounds' ops."""
+    w, v = ctx.w, p.var
+    name, g = v.name, ctx.bar(v)
+    if p.transform == "identity":
+        w.line(f"grad[o_] += {g}")
+        return
+    t = transform(p.transform)
+    for op in p.bound_ops:
+        if op.dst.active:
+            w.line(f"{ctx.bar(op.dst)} = " + ("0.0" if ndim(op.dst.type) == 0 else
+                                              f"_rt.zeros_like({op.dst.name})"))
+    bounds = "".join(f", {ctx.real(b)}" for b in p.bounds)
+    bars = [f"bdb{k}_{name}" for k in range(len(p.bounds))]
+    w.line(f"gu_, {', '.join(bars)}, = {ctx.ref(t.constrain1_vjp)}(u_{name}{bounds}, {g}, "
+           f"1.0 if jacobian else 0.0)")
+    w.line("grad[o_] += gu_")
+    from vilang.codegen.statements import StatementEmitter
+    for bound, bbar in zip(p.bounds, bars):
+        if isinstance(bound, I.Var) and bound.active:
+            w.line(f"{ctx.bar(bound)} += {bbar}")
+    StatementEmitter(ctx).backprop(p.bound_ops)
+
+
 def _zero_bar(ctx: KernelContext, v: I.Var):
     if ctx.gradient:
         ctx.w.line(f"{ctx.bar(v)} = " + ("0.0" if ndim(v.type) == 0 else
@@ -112,7 +180,12 @@ def constrain_adjoint(ctx: KernelContext, p: I.Parameter):
     name, g = v.name, ctx.bar(v)
     dims, own = sizes(ctx, p)
     matrix = v.type.base == "matrix"
+    if vector_identity(p):
+        return          # its adjoint was accumulated in place, in grad
     w.line(f"o_ = off_{name}")
+    if scalar_elementwise(p):
+        _constrain_adjoint_scalar(ctx, p)
+        return
     lj_bar = "1.0 if jacobian else 0.0"
     if p.transform in ELEMENTWISE:
         if ndim(v.type) == 0:

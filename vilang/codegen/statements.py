@@ -351,8 +351,10 @@ class StatementEmitter:
             self.zero_named_bar(v)
 
     def zero_named_bar(self, v):
-        self.w.line(f"{self.ctx.bar(v)} = " + (
-            "0.0" if ndim(v.type) == 0 else f"_rt.zeros_like({v.name})"))
+        """Reset a named variable's adjoint (reverse sweep): its array is reused when it has
+        the variable's shape (named adjoints are never aliased)."""
+        b = self.ctx.bar(v)
+        self.w.line(f"{b} = " + ("0.0" if ndim(v.type) == 0 else f"_rt.zeroed({b}, {v.name})"))
 
     def stmt_Backprop(self, s: D.Backprop):
         self.backprop(s.ops)

@@ -275,6 +275,18 @@ def zeros_like(x):
 
 
 @kernel
+def zeroed(b, x):
+    """A zero array of x's shape: `b` itself, zeroed in place, when it has that shape (the
+    adjoint of a named variable, re-zeroed in the reverse sweep: no allocation)."""
+    if b.shape == x.shape:
+        o = b.reshape(-1)
+        for i in range(o.shape[0]):
+            o[i] = 0.0
+        return b
+    return np.zeros(x.shape)
+
+
+@kernel
 def zeros(n):
     return np.zeros(n)
 

@@ -170,6 +170,22 @@ def lower_unc_size(*shape):
 
 
 @kernel
+def lower_constrain1(x, a):
+    """One element (a scalar parameter): (value, log_jac)."""
+    if a == -_INF:
+        return x, 0.0
+    return math.exp(x) + a, x
+
+
+@kernel
+def lower_constrain1_vjp(x, a, value_bar, lj_bar):
+    """One element: (x_bar, lb_bar), the terms `lower_constrain_vjp` adds."""
+    if a == -_INF:
+        return value_bar, 0.0
+    return value_bar * math.exp(x) + lj_bar, value_bar
+
+
+@kernel
 def lower_constrain(x, lb, out):
     n = x.shape[0]
     nb = lb.shape[0]
@@ -220,6 +236,22 @@ def lower_check(y, lb):
 # upper bound:  y = ub - exp(x),  log|J| = x
 
 upper_unc_size = lower_unc_size
+
+
+@kernel
+def upper_constrain1(x, b):
+    """One element (a scalar parameter): (value, log_jac)."""
+    if b == _INF:
+        return x, 0.0
+    return b - math.exp(x), x
+
+
+@kernel
+def upper_constrain1_vjp(x, b, value_bar, lj_bar):
+    """One element: (x_bar, ub_bar), the terms `upper_constrain_vjp` adds."""
+    if b == _INF:
+        return value_bar, 0.0
+    return -value_bar * math.exp(x) + lj_bar, value_bar
 
 
 @kernel
@@ -277,6 +309,43 @@ def upper_check(y, ub):
 # lub_constrain does.
 
 lower_upper_unc_size = lower_unc_size
+
+
+@kernel
+def lower_upper_constrain1(xi, a, b):
+    """One element (a scalar parameter): (value, log_jac), as `lower_upper_constrain`."""
+    if a == -_INF and b == _INF:
+        return xi, 0.0
+    if b == _INF:
+        return math.exp(xi) + a, xi
+    if a == -_INF:
+        return b - math.exp(xi), xi
+    if not (a < b):
+        return _NAN, _NAN
+    d = b - a
+    if xi <= 0.0:
+        value = a + d * _inv_logit(xi)
+    else:
+        value = b - d * _inv_logit(-xi)
+    ax = abs(xi)
+    return value, math.log(d) - ax - 2.0 * math.log1p(math.exp(-ax))
+
+
+@kernel
+def lower_upper_constrain1_vjp(xi, a, b, vb, lj_bar):
+    """One element: (x_bar, lb_bar, ub_bar), the terms `lower_upper_constrain_vjp` adds."""
+    if a == -_INF and b == _INF:
+        return vb, 0.0, 0.0
+    if b == _INF:
+        return vb * math.exp(xi) + lj_bar, vb, 0.0
+    if a == -_INF:
+        return -vb * math.exp(xi) + lj_bar, 0.0, vb
+    if not (a < b):
+        return _NAN, _NAN, _NAN
+    d = b - a
+    s = _inv_logit(xi)
+    t = _inv_logit(-xi)  # 1 - s without cancellation
+    return vb * d * s * t + lj_bar * (t - s), vb * t - lj_bar / d, vb * s + lj_bar / d
 
 
 @kernel
@@ -380,6 +449,20 @@ def lower_upper_check(y, lb, ub):
 # offset / multiplier:  y = offset + multiplier * x,  log|J| = log(multiplier)
 
 offset_multiplier_unc_size = lower_unc_size
+
+
+@kernel
+def offset_multiplier_constrain1(x, m, s):
+    """One element (a scalar parameter): (value, log_jac)."""
+    if not (math.isfinite(m) and math.isfinite(s) and s > 0.0):
+        return _NAN, _NAN
+    return m + s * x, math.log(s)
+
+
+@kernel
+def offset_multiplier_constrain1_vjp(x, m, s, vb, lj_bar):
+    """One element: (x_bar, offset_bar, multiplier_bar)."""
+    return vb * s, vb, vb * x + lj_bar / s
 
 
 @kernel
@@ -1103,6 +1186,9 @@ class Transform:
     bijective    -- constrain is a bijection onto the constrained set (False: unit_vector)
     unc_size     -- unc_size(*constrained_shape) -> number of unconstrained reals
     constrain, constrain_vjp, unconstrain, check -- the kernels (see the module docstring)
+    constrain1, constrain1_vjp -- elementwise transforms only (else None): one element, with
+        scalar bounds: `constrain1(x, *args) -> (value, log_jac)` and
+        `constrain1_vjp(x, *args, value_bar, lj_bar) -> (x_bar, *arg_bars)`
     """
     name: str
     args: tuple[str, ...]
@@ -1115,6 +1201,8 @@ class Transform:
     constrain_vjp: Callable
     unconstrain: Callable
     check: Callable
+    constrain1: Callable | None = None
+    constrain1_vjp: Callable | None = None
 
 
 def _make(name, args, description, *, elementwise=False, matrix=False, bijective=True):
@@ -1123,7 +1211,9 @@ def _make(name, args, description, *, elementwise=False, matrix=False, bijective
                      elementwise=elementwise, matrix=matrix, bijective=bijective,
                      unc_size=g[name + "_unc_size"], constrain=g[name + "_constrain"],
                      constrain_vjp=g[name + "_constrain_vjp"],
-                     unconstrain=g[name + "_unconstrain"], check=g[name + "_check"])
+                     unconstrain=g[name + "_unconstrain"], check=g[name + "_check"],
+                     constrain1=g.get(name + "_constrain1"),
+                     constrain1_vjp=g.get(name + "_constrain1_vjp"))
 
 
 TRANSFORMS: dict[str, Transform] = {t.name: t for t in [
