@@ -281,14 +281,32 @@ def test_other_dtypes_are_converted(linreg):
     assert bm.data[4].dtype == np.int64 and not np.shares_memory(bm.data[4], c)
 
 
-def test_npy_files_are_mapped_read_only(linreg, tmp_path):
-    """Mapped read-only: the kernels work on read-only arrays, and the files cannot change."""
+def test_npy_files_are_mapped_copy_on_write(linreg, tmp_path):
+    """Mapped copy-on-write: writeable arrays (numba types them like in-memory ones, so the
+    kernels compiled for in-memory data serve), and the files never change."""
     np.save(tmp_path / "X.npy", np.ones((3, 2)))
     np.save(tmp_path / "y.npy", np.zeros(3))
     np.save(tmp_path / "c.npy", np.zeros(3, dtype=np.int64))
+    before = (tmp_path / "X.npy").read_bytes()
     bm = linreg.bind([{"N": 3, "D": 2}, tmp_path])
-    assert all(file_mapped(a) and not a.flags.writeable for a in bm.data[2:])
+    assert all(file_mapped(a) and a.flags.writeable for a in bm.data[2:])
     assert np.isfinite(bm.log_density(np.zeros(1)))
+    assert (tmp_path / "X.npy").read_bytes() == before
+
+
+def test_a_file_that_cannot_be_mapped_copy_on_write_is_mapped_read_only(tmp_path, monkeypatch):
+    from vilang.io import sources
+    np.save(tmp_path / "X.npy", np.ones((3, 2)))
+    real_load = np.load
+
+    def refuse_private(path, mmap_mode=None, **kw):
+        if mmap_mode == "c":
+            raise OSError(12, "Cannot allocate memory")
+        return real_load(path, mmap_mode=mmap_mode, **kw)
+
+    monkeypatch.setattr(sources.np, "load", refuse_private)
+    arr = sources.load_npy(tmp_path / "X.npy")
+    assert file_mapped(arr) and not arr.flags.writeable
 
 
 def test_integer_check_works_in_slices(tmp_path, monkeypatch):

@@ -22,11 +22,12 @@ import numpy as np
 
 from vilang.io.data import EIGEN_NDIM, DataError, load_json
 
-# Files are mapped read-only. Copy-on-write ("c") would give writeable arrays, which numba
-# types like in-memory ones (read-only arrays make it compile each kernel once more, cached
-# on disk), but the kernel charges a private writable mapping against its commit limit: a
-# file larger than memory plus swap then fails to map at all (ENOMEM).
-MMAP_MODE = "r"
+# Files are mapped copy-on-write ("c"): the arrays are writeable, so numba types them like
+# in-memory ones (a read-only array makes it compile every kernel once more, 20-30 s for a
+# model).  Nothing is ever written, so no page is copied.  The kernel charges a private
+# writable mapping against its commit limit, though, and a file larger than memory plus
+# swap can fail to map that way (ENOMEM): then it is mapped read-only ("r").
+MMAP_MODES = ("c", "r")
 
 FORMATS = ".json, .npz, .npy, .csv, .parquet, or a directory of such files"
 PER_VARIABLE = (".npy", ".csv", ".parquet", ".pq")
@@ -210,9 +211,9 @@ def _npy(path: Path) -> DataSet:
 
 # ---------------------------------------------------------------- NumPy files
 def load_npy(path: Path) -> np.ndarray:
-    """A .npy file, memory-mapped (see MMAP_MODE)."""
+    """A .npy file, memory-mapped (see MMAP_MODES)."""
     try:
-        arr = np.load(path, mmap_mode=MMAP_MODE, allow_pickle=False)
+        arr = _mapped(lambda mode: np.load(path, mmap_mode=mode, allow_pickle=False))
     except OSError as err:
         raise DataError(f"cannot read data file '{path}': {err.strerror or err}") from None
     except ValueError as err:
@@ -279,8 +280,19 @@ def _map_stored_member(path: Path, info: zipfile.ZipInfo):
     count = int(np.prod(shape, dtype=np.int64))
     if dtype.hasobject or count == 0 or offset - start + count * dtype.itemsize > info.file_size:
         return None
-    return np.memmap(path, dtype=dtype, mode=MMAP_MODE, offset=offset, shape=shape,
-                     order="F" if fortran else "C")
+    return _mapped(lambda mode: np.memmap(path, dtype=dtype, mode=mode, offset=offset,
+                                          shape=shape, order="F" if fortran else "C"))
+
+
+def _mapped(open_as):
+    """open_as(mode) for the first of MMAP_MODES the system allows."""
+    for mode in MMAP_MODES[:-1]:
+        try:
+            return open_as(mode)
+        except (OSError, MemoryError, ValueError) as err:
+            if isinstance(err, ValueError) and "mmap" not in str(err).lower():
+                raise
+    return open_as(MMAP_MODES[-1])
 
 
 # ---------------------------------------------------------------- tables
