@@ -203,9 +203,16 @@ def _eta_block(X, sx, av, sa, beta, n0, m, eta):
 
 @kernel
 def _scatter(buf, s, n0, m, g, scale):
-    """buf[n * s] += scale * g[i] for the rows n = n0 + i (s = 0: all into buf[0])."""
+    """buf[n * s] += scale * g[i] for the rows n = n0 + i (s = 0: their sum into buf[0], summed
+    in a register first: a running sum in memory is a store-to-load chain per row)."""
+    if s == 0:
+        t = 0.0
+        for i in range(m):
+            t += g[i]
+        buf[0] += scale * t
+        return
     for i in range(m):
-        buf[(n0 + i) * s] += scale * g[i]
+        buf[n0 + i] += scale * g[i]
 
 
 @kernel
