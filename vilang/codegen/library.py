@@ -225,7 +225,7 @@ def parallel_density(ctx, op, fam_name, suffix, first_site, grad, scale=None):
     (value, check, `propto` drops and, with `grad`, the adjoints times `scale`), then the
     failure site, the value and the adjoints of active scalar arguments."""
     from vilang.runtime import vectorised
-    kind, fam = family(fam_name)
+    fam = family(fam_name)[1]
     w, dst, r = ctx.w, op.dst.name, f"p{op.dst.name}_"     # (not r..._: another tuple type)
     real = real_arg_positions(op, fam)
     args, flags, bars = [], [], []
