@@ -43,8 +43,9 @@ def add_fit_parser(sub) -> None:
     fit.add_argument("--algorithm", choices=["meanfield", "fullrank"], default="meanfield",
                      help="variational family (default: meanfield)")
     fit.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
-    fit.add_argument("--iter", type=_nonneg, default=10000,
-                     help="most iterations after the step-size search (default: 10000)")
+    fit.add_argument("--iter", type=_nonneg, default=None,
+                     help="most iterations after the step-size search (default: 10000; "
+                          "50000 with --minibatch)")
     fit.add_argument("--draws", type=_nonneg, default=1000,
                      help="draws from the fitted q (default: 1000)")
     fit.add_argument("--init", help="JSON file of initial values (constrained scale); "
@@ -62,8 +63,9 @@ def add_fit_parser(sub) -> None:
                                                "100, 10, 1, 0.1, 0.01)")
     fit.add_argument("--grad-samples", type=_positive, default=1,
                      help="draws per gradient estimate (default: 1)")
-    fit.add_argument("--tol", type=float, default=0.1,
-                     help="stopping tolerance, in posterior sds (default: 0.1; docs/advi.md)")
+    fit.add_argument("--tol", type=float, default=None,
+                     help="stopping tolerance, in posterior sds (default: 0.1; 0.05 with "
+                          "--minibatch; docs/advi.md)")
     fit.add_argument("--quiet", action="store_true", help="no progress bar")
     fit.add_argument("--minibatch", metavar="N=B", type=_minibatch,
                      help="fit on B rows of the data size N per iteration, scaling the terms "

@@ -143,13 +143,15 @@ class State(NamedTuple):
 
 # ----------------------------------------------------------------------------- the loop
 
-def model_loop(bm, batches=None):
+def model_loop(bm, batches=None, parallel: bool = False):
     """The module `loop.py` specialised to `bm`'s model: a copy of it beside the model's
     generated module, importing that model's kernels (and for a minibatch fit the minibatch
-    kernels of `batches`); numba caches its machine code there."""
+    kernels of `batches`; with `parallel`, evaluating several draws per gradient on several
+    threads); numba caches its machine code there."""
     module = bm.model.module
     fit_module = batches.kernels.module if batches is not None else module
-    attr = "_vilang_advi_loop" + (f"_{batches.dim}" if batches is not None else "")
+    attr = "_vilang_advi_loop" + (f"_{batches.dim}" if batches is not None else "") + (
+        "_parallel" if parallel else "")
     cached = getattr(module, attr, None)
     if cached is not None:
         return cached
@@ -162,7 +164,7 @@ def model_loop(bm, batches=None):
     imports = (f"from {module.__name__} import log_density, log_density_grad, write_array\n"
                f"from {fit_module.__name__} import log_density as fit_log_density\n"
                f"from {fit_module.__name__} import log_density_grad as fit_log_density_grad\n"
-               f"{gather}\n")
+               f"{gather}\nPARALLEL_DRAWS = {parallel}\n")
     source = head + start + imports + end + tail
     digest = hashlib.sha256(source.encode())
     for path in sorted(Path(core.__file__).parent.glob("*.py")):
@@ -198,7 +200,7 @@ class ADVI:
         self.n = int(core.n_params(self.d, self.family))
         self.batches = batches
         self.elbo_batch = elbo_batch(bm, batches, self.seed)
-        self.loop = model_loop(bm, batches)
+        self.loop = model_loop(bm, batches, parallel_draws(settings.grad_samples))
         self.dense = (self.family == core.MEANFIELD and settings.optimizer == "adagrad"
                       and settings.dense and 0 < self.d <= precond.DENSE_MAX)
         self.block = max(settings.block, math.ceil(
@@ -481,6 +483,20 @@ class ADVI:
                              if n == q.name or n.startswith(q.name + "[") or
                              n.startswith(q.name + "."))
         return names
+
+
+def parallel_draws(grad_samples: int) -> bool:
+    """Evaluate the draws of a gradient estimate on several threads?  When there are several
+    draws and threads, and numba's threading layer runs the model's own parallel kernels
+    nested inside (OpenMP and TBB do; the fallback 'workqueue' layer cannot)."""
+    import numba
+    if grad_samples < 2 or numba.get_num_threads() < 2:
+        return False
+    try:
+        layer = numba.threading_layer()
+    except ValueError:                  # no parallel kernel has run yet
+        return False
+    return layer in ("omp", "tbb")
 
 
 def elbo_batch(bm, batches, seed: int):

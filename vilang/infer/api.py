@@ -22,24 +22,29 @@ from vilang.infer.results import Fit, Variable
 from vilang.runtime.jit import set_threads, using_threads
 
 MAX_DRAW_TRIES = 20
+DEFAULTS = {"iter": 10_000, "tol": 0.1}
+# minibatch iterations are cheap: a tighter tolerance, and room to reach it (docs/minibatch.md)
+MINIBATCH_DEFAULTS = {"iter": 50_000, "tol": 0.05}
 
 
-def fit(bm, algorithm: str = "meanfield", seed: int = 1, iter: int = 10_000,  # noqa: A002
+def fit(bm, algorithm: str = "meanfield", seed: int = 1, iter: int | None = None,  # noqa: A002
         draws: int = 1000, init=None, threads: int | None = None, optimizer: str = "adagrad",
         grad_samples: int = 1, elbo_samples: int = 100, eta: float | None = None,
-        adapt_iter: int = 50, tol: float = 0.1, progress: bool | None = False,
+        adapt_iter: int = 50, tol: float | None = None, progress: bool | None = False,
         log=None, minibatch: dict | None = None) -> Fit:
     """Fit `bm` (a `vilang.model.BoundModel`) by ADVI and draw from the result.
 
     algorithm: "meanfield" (default) or "fullrank".  seed: the fit is a function of the seed
     alone (bit-identical for any `threads`).  iter: the most iterations after the step-size
-    search.  draws: draws from q to return.  init: initial values (dict or JSON path of
-    constrained values; missing parameters start uniform(-2, 2) on the unconstrained
+    search (default 10,000; 50,000 for a minibatch fit).  draws: draws from q to return.
+    init: initial values (dict or JSON path of constrained values; missing parameters start
+    uniform(-2, 2) on the unconstrained
     scale).  threads: threads for the kernels (large data) and the draws (None: every
     core numba sees; the results do not depend on it).  optimizer:
     "adagrad" (Stan's sequence in q's own units, the default), "stan" (Stan's sequence
     exactly) or "adam".  grad_samples, elbo_samples, eta, adapt_iter: as in Stan (eta None:
-    Stan's search).  tol: the stopping rule's tolerance (docs/advi.md).  progress: a
+    Stan's search).  tol: the stopping rule's tolerance (docs/advi.md; default 0.1, 0.05
+    for a minibatch fit).  progress: a
     progress line on stderr (None: when stderr is a terminal).  log: a function taking
     lines of progress notes.  minibatch: {"N": B} to fit on B rows of the data size N per
     iteration, drawn afresh each time, with the terms that sum over rows scaled by N / B
@@ -56,6 +61,9 @@ def fit(bm, algorithm: str = "meanfield", seed: int = 1, iter: int = 10_000,  # 
         raise ValueError("draws must not be negative")
     if threads is not None and int(threads) < 1:
         raise ValueError("threads must be at least 1")
+    defaults = MINIBATCH_DEFAULTS if minibatch else DEFAULTS
+    iter = defaults["iter"] if iter is None else iter  # noqa: A001
+    tol = defaults["tol"] if tol is None else tol
     with using_threads(threads) as k:
         return _fit(bm, algorithm, seed, iter, draws, init, k, optimizer, grad_samples,
                     elbo_samples, eta, adapt_iter, tol, progress, log, minibatch)

@@ -26,13 +26,16 @@ from vilang.infer.core import (TAG_DRAW, TAG_ELBO, TAG_GQ, TAG_ROWS, TAG_STEP,
                                stream_key)
 from vilang.infer import precond
 from vilang.infer.stopping import converged, window_size, window_test
-from vilang.runtime.jit import kernel
+from numba import prange
+
+from vilang.runtime.jit import kernel, parallel_kernel
 
 # <model-kernels>
 from vilang.infer._standin import log_density, log_density_grad, write_array
 from vilang.infer._standin import log_density as fit_log_density
 from vilang.infer._standin import log_density_grad as fit_log_density_grad
 from vilang.infer.core import no_gather as gather_rows
+PARALLEL_DRAWS = False
 # </model-kernels>
 # `fit_*`: the kernels the optimisation calls: the model's own, or in a minibatch fit the
 # minibatch kernels (scaled sums over the B rows that `gather_rows` copies into the batch)
@@ -117,6 +120,14 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, cv, cvf, data,
     rng = np.zeros(1, np.uint64)
     rng_rows = np.zeros(1, np.uint64)
     g0 = np.empty(d)
+    # grad_samples > 1: the first round of draws is evaluated together (`grad_draws`: on
+    # several threads in a loop copy made with PARALLEL_DRAWS), the redraws one by one
+    n_pre = m if m > 1 else 0
+    etas = np.empty((n_pre, d))
+    zetas = np.empty((n_pre, d))
+    gs = np.empty((n_pre, d))
+    lps = np.empty(n_pre)
+    errs = np.zeros(n_pre, np.int64)
     on = n_steps >= 0          # a run-time True: a literal would compile the kernel again
     for _ in range(n_steps):
         if ist[STOP] != RUNNING:
@@ -146,11 +157,26 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, cv, cvf, data,
             fill(gsum, 0.0)
             for i in range(hd):
                 fill(hsum[i], 0.0)
+        if n_pre > 0:
+            for j in range(n_pre):
+                fill_normal(rng, etas[j])
+                draw_point(lam, d, family, sd, etas[j], zetas[j])
+            grad_draws(zetas, batch, tbatch, on, gs, lps, errs)
+        j = 0
         while good < m and dropped < 10 * m:
-            fill_normal(rng, eta)
-            draw_point(lam, d, family, sd, eta, zeta)
-            err[0] = 0
-            lp = fit_log_density_grad(zeta, batch, tbatch, on, on, g, err)
+            if j < n_pre:
+                # the same draws, in the same order, as the serial path would make
+                copy_into(eta, etas[j])
+                copy_into(zeta, zetas[j])
+                copy_into(g, gs[j])
+                lp = lps[j]
+                err[0] = errs[j]
+            else:
+                fill_normal(rng, eta)
+                draw_point(lam, d, family, sd, eta, zeta)
+                err[0] = 0
+                lp = fit_log_density_grad(zeta, batch, tbatch, on, on, g, err)
+            j += 1
             kind = 0
             if err[0] != 0:
                 kind = BAD_DOMAIN
@@ -252,6 +278,32 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, cv, cvf, data,
                         k, cfg_f[C_ETA] * fst[ETA_SCALE], cfg_i[C_OPTIMIZER]):
                     ist[STOP] = CONVERGED
                     return
+
+
+@parallel_kernel
+def grad_draws_parallel(zetas, batch, tbatch, on, gs, lps, errs):
+    """The log densities and gradients of several draws from q, one draw per thread
+    (grad_samples > 1).  Each draw writes only its own row, so the result does not depend
+    on the number of threads."""
+    for j in prange(zetas.shape[0]):
+        e = np.zeros(2, np.int64)
+        lps[j] = fit_log_density_grad(zetas[j], batch, tbatch, on, on, gs[j], e)
+        errs[j] = e[0]
+
+
+@kernel
+def grad_draws_serial(zetas, batch, tbatch, on, gs, lps, errs):
+    """`grad_draws_parallel` on this thread: a loop copy without parallel code compiles
+    faster (a parallel loop adds seconds to the first fit of every model)."""
+    e = np.zeros(2, np.int64)
+    for j in range(zetas.shape[0]):
+        e[0] = 0
+        lps[j] = fit_log_density_grad(zetas[j], batch, tbatch, on, on, gs[j], e)
+        errs[j] = e[0]
+
+
+# numba compiles only the one `run` calls
+grad_draws = grad_draws_parallel if PARALLEL_DRAWS else grad_draws_serial
 
 
 @kernel
