@@ -97,9 +97,16 @@ def table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def fit_all(directory, names, workers: int = 2) -> list[dict]:
+def worker_pool(workers: int):
+    """Worker processes started afresh ("spawn"): a child forked from a process whose
+    OpenMP threads are running (numba's parallel kernels) must not run parallel code."""
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
-    with ProcessPoolExecutor(workers) as pool:
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def fit_all(directory, names, workers: int = 2) -> list[dict]:
+    with worker_pool(workers) as pool:
         return list(pool.map(fit_one, [str(directory)] * len(names), names))
 
 
@@ -110,8 +117,8 @@ if __name__ == "__main__":
     names = sys.argv[1:] or [p["posterior_name"] for p in
                              json.loads((db / "index.json").read_text())["posteriors"]]
     rows = []
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    with ProcessPoolExecutor(2) as pool:
+    from concurrent.futures import as_completed
+    with worker_pool(2) as pool:
         futures = [pool.submit(fit_one, str(db), n) for n in names]
         for f in as_completed(futures):
             rows.append(f.result())
