@@ -1,6 +1,5 @@
-"""ADVI on large regressions: the step cannot run away (the bound on log-sd rises), the
-averaged means are accurate to a small fraction of a posterior sd at
-the default tolerance, with all the data or minibatches, and the minibatch control variate
+"""ADVI on large regressions: the averaged means are accurate to a small fraction of a
+posterior sd at the default tolerance with minibatches, and the minibatch control variate
 takes the subsampling noise away."""
 from __future__ import annotations
 
@@ -8,7 +7,6 @@ import numpy as np
 import pytest
 
 import vilang
-from vilang.infer import core
 from vilang.infer.api import fit as advi_fit
 
 LINEAR = """
@@ -35,36 +33,6 @@ def exact_posterior(data):
     resid = data["y"] - a @ coef
     s2 = resid @ resid / (data["N"] - a.shape[1])
     return coef, np.sqrt(np.diag(s2 * np.linalg.inv(a.T @ a)))
-
-
-def test_log_sd_rises_are_bounded():
-    d = 2
-    lam = np.array([0.0, 0.0, -1.0, 2.0])
-    new = np.array([50.0, -50.0, 2.5, -3.0])
-    core.limit_log_sd_steps(lam, d, core.MEANFIELD, core.ADAGRAD, new)
-    # locations move as the step says; a log-sd rises at most LOG_SD_STEP, falls freely
-    np.testing.assert_array_equal(new, [50.0, -50.0, -1.0 + core.LOG_SD_STEP, -3.0])
-    stan = np.array([50.0, -50.0, 2.5, -3.0])
-    core.limit_log_sd_steps(lam, d, core.MEANFIELD, core.STAN, stan)     # Stan's, exactly
-    np.testing.assert_array_equal(stan, [50.0, -50.0, 2.5, -3.0])
-
-
-@pytest.fixture(scope="module")
-def linear_model():
-    return vilang.compile(code=LINEAR, filename="linear.vi")
-
-
-def test_large_regression_does_not_run_away(linear_model):
-    """Seed 2 chose eta = 1 and its sigma ran off to ~2e6 before log-sd rises were bounded:
-    log-sds jumped 3.5 units in one step, the locations then stepped by tens of posterior
-    sds in the units of those sds, and it fed on itself."""
-    data = linear_data(100_000)
-    mean, sd = exact_posterior(data)
-    fit = advi_fit(linear_model.bind(data), seed=2, iter=3000, draws=10)
-    q = fit.variational
-    assert abs(fit.draws("sigma").mean() / 2.0 - 1) < 0.05
-    np.testing.assert_array_less(np.abs(q["mean"][:11] - mean) / sd, 0.25)
-    np.testing.assert_array_less(np.abs(q["sd"][:11] / sd - 1), 0.25)
 
 
 @pytest.mark.parametrize("seed", [1, 2])

@@ -347,32 +347,6 @@ def step(lam, g, acc, k, eta, optimizer, unit, out, acc_out):
         out[p] = lam[p] + unit[p] * scale * r
 
 
-LOG_SD_STEP = 1.0
-
-
-@kernel
-def limit_log_sd_steps(lam, d, family, optimizer, new):
-    """Bound each mean-field log-sd's rise in one step to LOG_SD_STEP (a factor e of its
-    sd) for the scale-free sequences.  Their step is the normalised gradient, clipped to
-    CLIP, times rate_k: early on, with eta = 1, up to 3.5 log units, a 30-fold change of a
-    sd in one step.  A log-sd's gradient, g * eta * sd + 1, is heavy-tailed and its running
-    normaliser (about 10 iterations of memory) is noisy, so such jumps happen; a sd 30
-    times too large makes the next steps of its location (in units of that sd) 30 times
-    too large, and on a 100,000-row regression that fed on itself until q ran away.  Only
-    rises are bounded: a sd that shrinks too far only makes its location's steps smaller,
-    and the entropy's gradient brings it back; bounding falls too slowed the shrinking of
-    the initial unit sds and changed the eta search's choice (garch11 then failed).  Near
-    the optimum the bound changes nothing once rate_k <= LOG_SD_STEP / CLIP, and before
-    that it clips only the largest positive normalised gradients, which are rare (a
-    log-sd's gradient is bounded above by 1 where the location is right)."""
-    if family != MEANFIELD or optimizer == STAN:
-        return
-    for i in range(d, 2 * d):
-        x = new[i] - lam[i]
-        if x > LOG_SD_STEP:
-            new[i] = lam[i] + LOG_SD_STEP
-
-
 @kernel
 def fill_uniform(state, out, lo, hi):
     for i in range(out.shape[0]):

@@ -20,8 +20,7 @@ import numpy as np
 
 from vilang.infer.core import (TAG_DRAW, TAG_ELBO, TAG_GQ, TAG_ROWS, TAG_STEP,
                                add_draw_gradient, add_entropy_gradient, bad_coordinates,
-                               copy_into, draw_point, entropy, fill, fill_normal,
-                               limit_log_sd_steps, rate,
+                               copy_into, draw_point, entropy, fill, fill_normal, rate,
                                row_scales, sample_rows, seed_int, state_ok, step, step_scales,
                                stream_key)
 from vilang.infer import precond
@@ -217,7 +216,6 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, cv, cvf, data,
             step_scales(lam, d, family, cfg_i[C_OPTIMIZER], sd, unit)
             eta_k = cfg_f[C_ETA] * fst[ETA_SCALE]
             step(lam, gl, acc, k, eta_k, cfg_i[C_OPTIMIZER], unit, new, acc_new)
-            limit_log_sd_steps(lam, d, family, cfg_i[C_OPTIMIZER], new)
             if dense and ist[DENSE] == 2 and precond.consistent(hvec[1], sd):
                 precond.newton_step(hess[1], hvec[1], gmu, lam,
                                     rate(k, eta_k, cfg_i[C_OPTIMIZER]), new)
