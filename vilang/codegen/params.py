@@ -155,8 +155,7 @@ def _constrain_adjoint_scalar(ctx: KernelContext, p: I.Parameter):
     t = transform(p.transform)
     for op in p.bound_ops:
         if op.dst.active:
-            w.line(f"{ctx.bar(op.dst)} = " + ("0.0" if ndim(op.dst.type) == 0 else
-                                              f"_rt.zeros_like({op.dst.name})"))
+            _zero_bar(ctx, op.dst)
     bounds = "".join(f", {ctx.real(b)}" for b in p.bounds)
     bars = [f"bdb{k}_{name}" for k in range(len(p.bounds))]
     w.line(f"gu_, {', '.join(bars)}, = {ctx.ref(t.constrain1_vjp)}(u_{name}{bounds}, {g}, "
@@ -200,8 +199,7 @@ def constrain_adjoint(ctx: KernelContext, p: I.Parameter):
         t = transform(p.transform)
         for op in p.bound_ops:
             if op.dst.active:
-                w.line(f"{ctx.bar(op.dst)} = " + ("0.0" if ndim(op.dst.type) == 0 else
-                                                  f"_rt.zeros_like({op.dst.name})"))
+                _zero_bar(ctx, op.dst)
         args = [f"bd{k}_{name}" for k in range(len(p.bounds))]
         bars = [f"bdb{k}_{name}" for k in range(len(p.bounds))]
         for a, b in zip(args, bars):
