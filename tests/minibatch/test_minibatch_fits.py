@@ -123,3 +123,22 @@ def test_million_row_minibatch_fit_matches_the_full_data_optimum(kind):
     errors = np.abs(fitted - mean) / sd
     assert fit.converged, fit.stop_reason
     assert errors.max() < 0.1, errors
+
+
+@pytest.mark.parametrize("code,make", [(LINEAR, linear_data), (LOGISTIC, logistic_data)])
+def test_diagnostic_log_density_is_the_full_datas_chunk_by_chunk(code, make):
+    """A minibatch fit's draws get the full data's log density (for the Pareto k diagnostic)
+    added up over chunks of rows (api.chunked_log_density): 2.5 chunks here, the last one
+    partial.  It must equal the model's own full-data log density at each draw."""
+    from vilang.infer import api
+    model = vilang.compile(code=code, filename="m.vi")
+    data = make(int(2.5 * api.CHUNK_ROWS), 3)
+    fit = model.fit(data, minibatch={"N": 500}, seed=3, draws=40, iter=400, eta=0.1)
+    bm = model.bind(data)
+    names = [v.name for v in fit.variables]
+    for j in range(0, 40, 7):
+        values = np.concatenate([np.ravel(fit.draws(name)[j]) for name in names
+                                 if name in ("alpha", "beta", "sigma")])
+        theta = bm.param_unconstrain(values)
+        want = bm.log_density(theta, propto=False, jacobian=True)
+        assert fit.log_p[j] == pytest.approx(want, rel=1e-11, abs=1e-9)

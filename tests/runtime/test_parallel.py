@@ -556,3 +556,68 @@ def test_compiled_model_is_deterministic_and_right_on_many_chunks():
         h = 1e-6
         fd = (bm.log_density(theta + h * d) - bm.log_density(theta - h * d)) / (2 * h)
         assert g @ d == pytest.approx(fd, rel=1e-6, abs=1e-4)
+
+
+# ---------------------------------------------------------------------------------------------
+# column-major matrices (minibatch buffers) and the row gather
+
+
+@pytest.mark.parametrize("name", GLMS)
+def test_glm_column_major_x_gives_the_row_major_result(name):
+    """A minibatch's x is column-major (`Batches`); the GLMs loop over its columns instead of
+    its rows, and must agree with the row-major result."""
+    fam = FAMILIES[name]
+    n = CHUNK + 300
+    for form in ("scalar", "vector"):
+        if form == "vector" and name in ("categorical_logit_glm", "ordered_logistic_glm"):
+            continue
+        args = _case(name, n, form, np.random.default_rng(3))
+        col = (args[0], np.asfortranarray(args[1])) + tuple(args[2:])
+        assert col[1].flags.f_contiguous and not col[1].flags.c_contiguous
+        assert fam.check(*col) == 0
+        for fn in (fam.lpdf, fam.lpdf_d, fam.extra["d_nox"]):
+            got, want = flatten(deterministic(fn, *col)), flatten(fn(*args))
+            scale = [np.abs(w) + 1.0 for w in want]
+            assert_close(tuple(got), tuple(want), tuple(scale))
+        bad = np.asfortranarray(args[1].copy())
+        bad[n - 1, 0] = np.nan
+        assert fam.check(args[0], bad, *args[2:]) != 0
+
+
+@pytest.mark.parametrize("n", SIZES)
+def test_matvec_column_major(n):
+    rng = np.random.default_rng(n)
+    a = np.asfortranarray(rng.normal(size=(n, 7)))
+    x, z = rng.normal(size=7), rng.normal(size=n)
+    out0, acc0 = rng.normal(size=n), rng.normal(size=7)
+    o, p = out0.copy(), acc0.copy()
+    S.matvec_acc(o, a, x)
+    S.vecmat_acc(p, z, a)
+    got = (deterministic(S.matvec, a, x), deterministic(S.vecmat, z, a), o, p)
+    mv, vm = np.abs(a) @ np.abs(x), np.abs(z) @ np.abs(a)
+    assert_close(got, (a @ x, z @ a, out0 + a @ x, acc0 + z @ a),
+                 (mv, vm, mv + np.abs(out0), vm + np.abs(acc0)))
+    if n:
+        bad = a.copy(order="F")
+        bad[n - 1, 6] = np.inf
+        assert P.all_finite_2d(a) and not deterministic(P.all_finite_2d, bad)
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_gather_rows_any_rank_and_order(order):
+    rng = np.random.default_rng(9)
+    rows = rng.integers(0, 500, 64)
+    rows[:3] = (0, 499, 0)                    # the ends, and a repeat
+    for shape in ((500,), (500, 3), (500, 1), (500, 2, 3)):
+        src = rng.normal(size=shape)
+        dst = np.empty((64,) + shape[1:], order=order if len(shape) == 2 else "C")
+        S.gather_rows(src, rows, dst)
+        assert np.array_equal(dst, src[rows])
+    ints = rng.integers(0, 9, (500, 4))
+    dst = np.empty((64, 4), np.int64)
+    S.gather_rows(ints, rows, dst)
+    assert np.array_equal(dst, ints[rows])
+    strided = rng.normal(size=(500, 6))[:, ::2]          # not contiguous: the plain copy
+    dst = np.empty((64, 3), order=order)
+    S.gather_rows(strided, rows, dst)
+    assert np.array_equal(dst, strided[rows])

@@ -381,13 +381,25 @@ def mv_real_positions(op: I.Op, fam) -> dict[int, int]:
     return out
 
 
+def gradient_fn(op: I.Op, fam_name: str, fam):
+    """The runtime function for a multivariate density with its gradient: a GLM whose x is
+    data skips d x (`_d_nox`), and normal_id_glm with a data y skips d y too (`_d_data`)."""
+    names = ("lpdf_d", "lpmf_d")
+    if fam_name.endswith("_glm") and not _active(op.args[1]):
+        names = ("d_nox",) + names
+        if not _active(op.args[0]):
+            names = ("d_data",) + names
+    return fam_fn(fam, *names)
+
+
+def _active(a) -> bool:
+    return isinstance(a, I.Var) and a.active
+
+
 def multivariate_adjoint(ctx, op, fam_name, suffix, fam):
     w, g = ctx.w, ctx.bar(op.dst)
     args = mv_args(ctx, op, fam)
-    names = ("lpdf_d", "lpmf_d")
-    if fam_name.endswith("_glm") and not (isinstance(op.args[1], I.Var) and op.args[1].active):
-        names = ("d_nox",) + names     # data X: skip its (large) gradient
-    w.line(f"r{op.dst.name}_ = {ctx.ref(fam_fn(fam, *names))}({args})")
+    w.line(f"r{op.dst.name}_ = {ctx.ref(gradient_fn(op, fam_name, fam))}({args})")
     for k, pos in mv_real_positions(op, fam).items():
         a = op.args[k]
         if isinstance(a, I.Var) and a.active:
@@ -487,10 +499,7 @@ def density_with_adjoint(ctx: KernelContext, op: I.Op, scale: str | None = None)
     with w.block("if c_ != 0:"):
         w.line(f"err[0] = {first_site} + c_ - 1")
         w.line(ctx.fail_stmt)
-    names = ("lpdf_d", "lpmf_d")
-    if fam_name.endswith("_glm") and not (isinstance(op.args[1], I.Var) and op.args[1].active):
-        names = ("d_nox",) + names
-    w.line(f"r{op.dst.name}_ = {ctx.ref(fam_fn(fam, *names))}({args})")
+    w.line(f"r{op.dst.name}_ = {ctx.ref(gradient_fn(op, fam_name, fam))}({args})")
     w.line(f"{dst} = r{op.dst.name}_[0]")
     if suffix in ("_lupdf", "_lupmf"):
         flags = ", ".join(flag(isinstance(a, I.Var) and a.active) for a in op.args)

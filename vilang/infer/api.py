@@ -9,6 +9,7 @@ See docs/advi.md for the algorithm, the stopping rule and the diagnostic.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import sys
 import time
@@ -154,7 +155,11 @@ def compile_loop(advi: ADVI) -> None:
     advi.loop.elbo(s.lam, advi.d, advi.family, 0, 0, 0, *advi.elbo_data())
     n_out = advi.bm.param_num(True, True)
     advi.loop.draws(s.lam, advi.d, advi.family, 0, 0, 0, 1, kb.data, kb.tdata,
-                    np.zeros((0, n_out)), np.zeros(0), np.zeros(0), np.zeros(3, np.int64))
+                    np.zeros((0, n_out)), np.zeros((0, advi.d)), np.zeros(0), np.zeros(0),
+                    np.zeros(3, np.int64), True)
+    if advi.batches is not None:
+        b = advi.batches
+        advi.loop.chunk_log_density(np.zeros((0, advi.d)), 0, 0, b.data, b.tdata, np.zeros(0))
 
 
 def draw(advi: ADVI, lam: np.ndarray, n: int, threads: int):
@@ -162,16 +167,19 @@ def draw(advi: ADVI, lam: np.ndarray, n: int, threads: int):
     result does not depend on `threads`."""
     bm, kb = advi.bm, advi.bm.kernels
     out = np.zeros((n, bm.param_num(True, True)))
+    zetas = np.zeros((n, advi.d))
     log_p = np.zeros(n)
     log_g = np.zeros(n)
     parts = np.linspace(0, n, threads + 1).astype(np.int64)
     status = np.zeros((threads, 3), np.int64)
+    chunked = advi.batches is not None
 
     def work(t):
         if threads > 1:
             set_threads(1)         # the draws are split over the threads already
         advi.loop.draws(lam, advi.d, advi.family, advi.seed, parts[t], parts[t + 1],
-                        MAX_DRAW_TRIES, kb.data, kb.tdata, out, log_p, log_g, status[t])
+                        MAX_DRAW_TRIES, kb.data, kb.tdata, out, zetas, log_p, log_g,
+                        status[t], not chunked)
 
     if threads == 1 or n < 2:
         work(0) if threads == 1 else [work(t) for t in range(threads)]
@@ -187,7 +195,58 @@ def draw(advi: ADVI, lam: np.ndarray, n: int, threads: int):
                        "check the transformed parameters and generated quantities for values "
                        "that fail away from the posterior's centre, or fit with "
                        "--algorithm fullrank.")
+    if chunked:
+        log_p = chunked_log_density(advi, zetas, threads)
     return out, log_p, log_g
+
+
+CHUNK_ROWS = 4096      # rows per chunk of `chunked_log_density`: a few hundred KiB, in cache
+
+
+def chunked_log_density(advi: ADVI, zetas: np.ndarray, threads: int) -> np.ndarray:
+    """The full data's log density (all constants, with Jacobian) at each draw (a row of
+    `zetas`), for a minibatch fit's diagnostic.
+
+    Evaluating the model over all rows once per draw reads the whole data set per draw
+    (1000 passes over a file-backed matrix).  Instead the rows are taken in consecutive
+    chunks, each copied once into minibatch buffers (`Batches`) and evaluated for every draw
+    while in cache, by the minibatch kernels with the scale set to 1: a chunk's value is then
+    U, the terms that are not sums over rows (priors, Jacobian), plus the sums over its rows.
+    Added over the C chunks, U is counted C times, so U (the value at scale 0) is taken off
+    C - 1 times."""
+    from vilang.infer.batches import Batches
+    b = advi.batches
+    n_rows, n = b.n_rows, zetas.shape[0]
+    size = min(n_rows, CHUNK_ROWS)
+    starts = range(0, n_rows, size)
+    full = Batches(b.bm, b.dim, size)
+    last = Batches(b.bm, b.dim, n_rows - starts[-1]) if n_rows % size else full
+    parts = np.linspace(0, n, threads + 1).astype(np.int64)
+    log_p = np.zeros(n)
+    unscaled = np.zeros(n)
+
+    def evaluate(batch, scale, into, pool):
+        def part(t):
+            if threads > 1:
+                set_threads(1)
+            advi.loop.chunk_log_density(zetas, parts[t], parts[t + 1],
+                                        batch.with_scale(scale), batch.tdata, into)
+        list(pool.map(part, range(threads))) if pool else part(0)
+
+    with ThreadPoolExecutor(threads) if threads > 1 and n > 1 else _no_pool() as pool:
+        for start in starts:
+            batch = full if start + size <= n_rows else last
+            batch.take(np.arange(start, start + batch.size))
+            evaluate(batch, 1.0, log_p, pool)
+        evaluate(batch, 0.0, unscaled, pool)
+    log_p -= (len(starts) - 1) * unscaled
+    log_p[np.isnan(log_p)] = -math.inf
+    return log_p
+
+
+@contextlib.contextmanager
+def _no_pool():
+    yield None
 
 
 def mean_outputs(bm, advi: ADVI, lam: np.ndarray, out: np.ndarray) -> np.ndarray:

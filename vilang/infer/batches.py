@@ -40,6 +40,10 @@ class Batches:
         self.tdata = tuple(_batch_entries(td_names, bm.tdata, plan.tdata_rows, dim, size))
         self.rows = np.zeros(size, np.int64)
 
+    def with_scale(self, scale: float) -> tuple:
+        """The batch's data with the scale set to `scale` instead of N / B."""
+        return self.data[:-1] + (float(scale),)
+
     def take(self, rows) -> None:
         """Fill the batch with the given rows (0-based)."""
         rows = np.ascontiguousarray(rows, dtype=np.int64)
@@ -78,6 +82,17 @@ class Batches:
         return site_message(self.bm.model.filename, self.kernels.generated.sites, code)
 
 
+def batch_buffer(value, size: int) -> np.ndarray:
+    """A buffer for `size` rows of the data array `value`.  A real matrix's is column-major:
+    its columns are then contiguous runs of B values, and the kernels that take it (GLMs,
+    X * beta and its transpose) loop over columns and vectorise across rows, without the
+    horizontal sum per row that a row-major matrix with few columns costs (a 1000 x 10 GLM
+    gradient 2 to 3 times faster)."""
+    shape = (size,) + tuple(value.shape[1:])
+    order = "F" if value.ndim == 2 and value.dtype.kind == "f" else "C"
+    return np.empty(shape, value.dtype, order=order)
+
+
 def _batch_entries(names, values, subsampled, dim, size):
     """The batch's data: B-row buffers for the subsampled variables, B for the size, the
     rest shared with the full data."""
@@ -85,6 +100,6 @@ def _batch_entries(names, values, subsampled, dim, size):
         if name == dim:
             yield size
         elif name in subsampled:
-            yield np.empty((size,) + tuple(value.shape[1:]), value.dtype)
+            yield batch_buffer(value, size)
         else:
             yield value

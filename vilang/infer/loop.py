@@ -340,11 +340,14 @@ def elbo(lam, d, family, n, seed, index, data, tdata):
 
 
 @kernel
-def draws(lam, d, family, seed, start, stop, max_tries, data, tdata, out, log_p, log_g, status):
+def draws(lam, d, family, seed, start, stop, max_tries, data, tdata, out, zetas, log_p, log_g,
+          status, with_lp):
     """Draws start..stop-1 from q into out (constrained parameters, transformed parameters,
-    generated quantities), log_p (log density, all constants, with Jacobian) and log_g
-    (-||eta||^2 / 2).  A draw whose outputs cannot be computed is redrawn (up to max_tries
-    times); status = (draws redrawn, last failure site, the draw that failed for good or -1)."""
+    generated quantities), zetas (the unconstrained draws), log_p (log density, all
+    constants, with Jacobian; left alone without `with_lp`: a minibatch fit adds it up chunk
+    by chunk, `chunk_log_density`) and log_g (-||eta||^2 / 2).  A draw whose outputs cannot
+    be computed is redrawn (up to max_tries times); status = (draws redrawn, last failure
+    site, the draw that failed for good or -1)."""
     eta = np.empty(d)
     zeta = np.empty(d)
     err = np.zeros(2, np.int64)
@@ -367,9 +370,11 @@ def draws(lam, d, family, seed, start, stop, max_tries, data, tdata, out, log_p,
                 status[0] += 1
                 status[1] = err[0]
                 continue
-            err[0] = 0
-            lp = log_density(zeta, data, tdata, off, on, err)
-            log_p[j] = lp if err[0] == 0 and not math.isnan(lp) else -np.inf
+            copy_into(zetas[j], zeta)
+            if with_lp:
+                err[0] = 0
+                lp = log_density(zeta, data, tdata, off, on, err)
+                log_p[j] = lp if err[0] == 0 and not math.isnan(lp) else -np.inf
             s = 0.0
             for i in range(d):
                 s += eta[i] * eta[i]
@@ -379,3 +384,18 @@ def draws(lam, d, family, seed, start, stop, max_tries, data, tdata, out, log_p,
         if not done:
             status[2] = j
             return
+
+
+@kernel
+def chunk_log_density(zetas, start, stop, batch, tbatch, out):
+    """out[j] += the minibatch log density of draw j (start <= j < stop) over the rows in
+    `batch`, whose scale is 1 (or 0: the terms that are not sums over rows alone).  Summed
+    over consecutive chunks of the data, this is the full data's log density, with each row
+    read once for all the draws while it is in cache (`api.chunked_log_density`)."""
+    err = np.zeros(2, np.int64)
+    on = stop >= start
+    off = not on
+    for j in range(start, stop):
+        err[0] = 0
+        lp = fit_log_density(zetas[j], batch, tbatch, off, on, err)
+        out[j] += lp if err[0] == 0 and not math.isnan(lp) else -np.inf

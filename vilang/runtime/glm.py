@@ -32,7 +32,8 @@ Entry points per family F:
   * `F_lpdf/lpmf(y, x, ...)` and `F_lpdf/lpmf_d(y, x, ...)` (full gradient, d_x included);
   * `F_lpdf/lpmf_d_nox(y, x, ...)`: the same tuple, but d_x is not computed (data x, the
     usual case): a zero-size (0, K) array for a matrix x, zeros for a row vector x.  The
-    table entry is `FAMILIES[F].extra["d_nox"]`;
+    table entry is `FAMILIES[F].extra["d_nox"]`; normal_id_glm also has `_d_data` (y data
+    too: no d_y, a zero-size placeholder for a vector y);
   * `F_dropped(y, x, ..., a_y, a_x, ...)` (cheap unless no argument is a parameter) and
     `F_check(y, x, ...)`;
   * no generators, except `bernoulli_logit_glm_rng(x, alpha, beta)` (Stan has that one).
@@ -188,9 +189,20 @@ def _block_rows(K):
     return max(1, min(_BLOCK_ROWS, _BLOCK_VALUES // max(K, 1)))
 
 
-@kernel
 def _eta_block(X, sx, av, sa, beta, n0, m, eta):
     """eta[i] = alpha_n + x_n . beta for the m rows n = n0 + i."""
+
+
+@overload(_eta_block, jit_options={"cache": True})
+def _ov_eta_block(X, sx, av, sa, beta, n0, m, eta):
+    if X.layout == "F":
+        return lambda X, sx, av, sa, beta, n0, m, eta: _eta_block_by_column(X, sx, av, sa, beta, n0, m, eta)
+    return lambda X, sx, av, sa, beta, n0, m, eta: _eta_block_by_row(X, sx, av, sa, beta, n0, m, eta)
+
+
+@kernel
+def _eta_block_by_row(X, sx, av, sa, beta, n0, m, eta):
+    """Row-major x (the data as given): a dot product per row."""
     K = beta.shape[0]
     for i in range(m):
         n = n0 + i
@@ -199,6 +211,25 @@ def _eta_block(X, sx, av, sa, beta, n0, m, eta):
         for k in range(K):
             s += X[ix, k] * beta[k]
         eta[i] = av[n * sa] + s
+
+
+@kernel
+def _eta_block_by_column(X, sx, av, sa, beta, n0, m, eta):
+    """Column-major x (a minibatch's rows, `Batches`): column by column, each a contiguous
+    run that vectorises across rows, with no horizontal sum per row."""
+    if sx == 0:
+        _eta_block_by_row(X, sx, av, sa, beta, n0, m, eta)
+        return
+    K = beta.shape[0]
+    for i in range(m):
+        eta[i] = 0.0
+    for k in range(K):
+        b = beta[k]
+        col = X[n0:n0 + m, k]       # a unit-stride view: LLVM vectorises this, not X[n, k]
+        for i in range(m):
+            eta[i] += col[i] * b
+    for i in range(m):
+        eta[i] += av[(n0 + i) * sa]
 
 
 @kernel
@@ -215,9 +246,20 @@ def _scatter(buf, s, n0, m, g, scale):
         buf[n0 + i] += scale * g[i]
 
 
-@kernel
 def _xtg_block(X, sx, n0, m, g, db):
-    """db += sum_i g[i] x_{n0 + i}, two rows per pass (half the loads and stores of db)."""
+    """db += sum_i g[i] x_{n0 + i}."""
+
+
+@overload(_xtg_block, jit_options={"cache": True})
+def _ov_xtg_block(X, sx, n0, m, g, db):
+    if X.layout == "F":
+        return lambda X, sx, n0, m, g, db: _xtg_block_by_column(X, sx, n0, m, g, db)
+    return lambda X, sx, n0, m, g, db: _xtg_block_by_row(X, sx, n0, m, g, db)
+
+
+@kernel
+def _xtg_block_by_row(X, sx, n0, m, g, db):
+    """Row-major x: two rows per pass (half the loads and stores of db)."""
     K = db.shape[0]
     i = 0
     while i + 1 < m:
@@ -233,6 +275,20 @@ def _xtg_block(X, sx, n0, m, g, db):
         ix = (n0 + i) * sx
         for k in range(K):
             db[k] += gi * X[ix, k]
+
+
+@kernel
+def _xtg_block_by_column(X, sx, n0, m, g, db):
+    """Column-major x: a contiguous dot product per column."""
+    if sx == 0:
+        _xtg_block_by_row(X, sx, n0, m, g, db)
+        return
+    for k in range(db.shape[0]):
+        col = X[n0:n0 + m, k]
+        s = 0.0
+        for i in range(m):
+            s += g[i] * col[i]
+        db[k] += s
 
 
 @kernel
@@ -289,8 +345,8 @@ def _finish_dx(dx, sx, want_dx, tot, off):
 # =============================================================================================
 
 @kernel
-def _normal_id_glm_chunk(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx, dy, dx, da, ds,
-                         N, c, row):
+def _normal_id_glm_chunk(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx, want_dy, dy, dx,
+                         da, ds, N, c, row):
     """Chunk c's rows.  row: [sum z^2, sum log sigma_n (vector sigma), d y, d alpha, d sigma
     (the broadcast ones), d beta (K), d x (K, shared row vector x)]."""
     K = beta.shape[0]
@@ -322,7 +378,8 @@ def _normal_id_glm_chunk(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx, dy,
             for i in range(m):
                 slog += math.log(sv[n0 + i])
         if grad:
-            _scatter(dyb, sy, n0, m, g, -1.0)
+            if want_dy or sy == 0:
+                _scatter(dyb, sy, n0, m, g, -1.0)
             _scatter(dab, sa, n0, m, g, 1.0)
             _scatter(dsb, ss, n0, m, h, 1.0)
             _xtg_block(X, sx, n0, m, g, db)
@@ -336,34 +393,34 @@ def _normal_id_glm_chunk(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx, dy,
 
 
 @parallel_kernel
-def _normal_id_glm_par(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx, dy, dx, da, ds,
-                       N, part):
+def _normal_id_glm_par(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx, want_dy, dy, dx,
+                       da, ds, N, part):
     for ci in prange(part.shape[0]):
         c = np.int64(ci)        # the index as the serial loop's type
-        _normal_id_glm_chunk(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx, dy, dx, da,
-                             ds, N, c, part[c])
+        _normal_id_glm_chunk(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx, want_dy, dy,
+                             dx, da, ds, N, c, part[c])
 
 
 @kernel
-def _normal_id_glm_core(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx):
+def _normal_id_glm_core(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx, want_dy):
     """Every GLM core takes its arguments normalised by the public wrappers: scalars as
     1-element arrays with stride 0 (vectors stride 1), x as a 2-D array with stride 0 for a
-    shared row vector; `grad`/`want_dx` are non-literal, so one compiled core serves every
-    argument form."""
+    shared row vector; `grad`/`want_dx` (and normal_id_glm's `want_dy`) are non-literal, so
+    one compiled core serves every argument form."""
     N = _nobs_core(yv.shape[0], sy, X, sx)
     K = beta.shape[0]
-    dy = np.zeros(yv.shape[0] if grad else 0)
+    dy = np.zeros((yv.shape[0] if want_dy or sy == 0 else 0) if grad else 0)
     dx = _dx_core(N, K, sx, grad and want_dx)
     da = np.zeros(av.shape[0] if grad else 0)
     ds = np.zeros(sv.shape[0] if grad else 0)
     part = partials(N, 5 + 2 * K)
     if is_parallel(N):
-        _normal_id_glm_par(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx, dy, dx, da, ds,
-                           N, part)
+        _normal_id_glm_par(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx, want_dy, dy, dx,
+                           da, ds, N, part)
     else:
         for c in range(part.shape[0]):
-            _normal_id_glm_chunk(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx, dy, dx,
-                                 da, ds, N, c, part[c])
+            _normal_id_glm_chunk(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx, want_dy, dy,
+                                 dx, da, ds, N, c, part[c])
     tot = reduce_partials(part)
     slog = tot[1]
     if ss == 0 and N > 0:
@@ -381,7 +438,7 @@ def _normal_id_glm_core(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx):
 def normal_id_glm_lpdf(y, x, alpha, beta, sigma):
     r = _normal_id_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x), _as1d(alpha),
                             _st(alpha), beta, _as1d(sigma), _st(sigma), np.bool_(False),
-                            np.bool_(False))
+                            np.bool_(False), np.bool_(False))
     return r[0] + r[1] + r[2]
 
 
@@ -389,7 +446,7 @@ def normal_id_glm_lpdf(y, x, alpha, beta, sigma):
 def normal_id_glm_lpdf_d(y, x, alpha, beta, sigma):
     r = _normal_id_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x), _as1d(alpha),
                             _st(alpha), beta, _as1d(sigma), _st(sigma), np.bool_(True),
-                            np.bool_(True))
+                            np.bool_(True), np.bool_(True))
     return (r[0] + r[1] + r[2], _like(y, r[3]), _xlike(x, r[4]), _like(alpha, r[5]), r[6],
             _like(sigma, r[7]))
 
@@ -398,7 +455,18 @@ def normal_id_glm_lpdf_d(y, x, alpha, beta, sigma):
 def normal_id_glm_lpdf_d_nox(y, x, alpha, beta, sigma):
     r = _normal_id_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x), _as1d(alpha),
                             _st(alpha), beta, _as1d(sigma), _st(sigma), np.bool_(True),
-                            np.bool_(False))
+                            np.bool_(False), np.bool_(True))
+    return (r[0] + r[1] + r[2], _like(y, r[3]), _xlike(x, r[4]), _like(alpha, r[5]), r[6],
+            _like(sigma, r[7]))
+
+
+@kernel
+def normal_id_glm_lpdf_d_data(y, x, alpha, beta, sigma):
+    """`_d_nox` for a data y as well: d y is not computed (a zero-size placeholder for a
+    vector y), which saves a store per row."""
+    r = _normal_id_glm_core(_as1d(y), _st(y), np.atleast_2d(x), _stx(x), _as1d(alpha),
+                            _st(alpha), beta, _as1d(sigma), _st(sigma), np.bool_(True),
+                            np.bool_(False), np.bool_(False))
     return (r[0] + r[1] + r[2], _like(y, r[3]), _xlike(x, r[4]), _like(alpha, r[5]), r[6],
             _like(sigma, r[7]))
 
@@ -1158,7 +1226,7 @@ _register("normal_id_glm", "y x alpha beta sigma",
           ("", "", "", "", ""),
           (_Y + " must be finite, one per row of x", _X, _A, _B,
            "Scale vector must be positive finite (a scalar, or one per row of x)"),
-          False, None, module=_MOD, extra=("d_nox",))
+          False, None, module=_MOD, extra=("d_nox", "d_data"))
 _register("bernoulli_logit_glm", "y x alpha beta",
           ("ints", "matrix|row_vector", "reals", "vector"), ("", "", "", ""), ("", "", "", ""),
           (_Y + " must be in the interval [0, 1], one per row of x", _X, _A, _B),

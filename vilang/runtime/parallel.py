@@ -160,10 +160,20 @@ def log1p_unit(u):
 # Matrix-vector products: row-parallel forward, chunk-reduced transpose
 # =============================================================================================
 
-@kernel
 def _matvec_rows(out, a, x, lo, hi, acc):
-    """out[i] (+)= a[i, :] . x for the rows lo <= i < hi, two rows per pass (more independent
-    work per load of x)."""
+    """out[i] (+)= a[i, :] . x for the rows lo <= i < hi."""
+
+
+@overload(_matvec_rows, jit_options={"cache": True})
+def _ov_matvec_rows(out, a, x, lo, hi, acc):
+    if a.layout == "F":
+        return lambda out, a, x, lo, hi, acc: _matvec_rows_by_column(out, a, x, lo, hi, acc)
+    return lambda out, a, x, lo, hi, acc: _matvec_rows_by_row(out, a, x, lo, hi, acc)
+
+
+@kernel
+def _matvec_rows_by_row(out, a, x, lo, hi, acc):
+    """Row-major a: two rows per pass (more independent work per load of x)."""
     k = a.shape[1]
     i = lo
     while i + 1 < hi:
@@ -181,6 +191,23 @@ def _matvec_rows(out, a, x, lo, hi, acc):
         for j in range(k):
             s += a[i, j] * x[j]
         out[i] = out[i] + s if acc else s
+
+
+@kernel
+def _matvec_rows_by_column(out, a, x, lo, hi, acc):
+    """Column-major a (a minibatch's rows): column by column, each a contiguous run that
+    vectorises across rows.  Each out[i] adds its terms in column order, as by rows."""
+    if not acc:
+        for i in range(lo, hi):
+            out[i] = 0.0
+    tmp = np.zeros(hi - lo)
+    for j in range(a.shape[1]):
+        xj = x[j]
+        col = a[lo:hi, j]           # a unit-stride view: LLVM vectorises this, not a[i, j]
+        for i in range(hi - lo):
+            tmp[i] += col[i] * xj
+    for i in range(lo, hi):
+        out[i] += tmp[i - lo]
 
 
 @parallel_kernel
@@ -203,9 +230,20 @@ def matvec_into(out, a, x, acc):
         _matvec_rows(out, a, x, 0, n, acc)
 
 
-@kernel
 def _vecmat_rows(acc, x, a, lo, hi):
-    """acc += x[lo:hi] a[lo:hi, :], two rows per pass."""
+    """acc += x[lo:hi] a[lo:hi, :]."""
+
+
+@overload(_vecmat_rows, jit_options={"cache": True})
+def _ov_vecmat_rows(acc, x, a, lo, hi):
+    if a.layout == "F":
+        return lambda acc, x, a, lo, hi: _vecmat_rows_by_column(acc, x, a, lo, hi)
+    return lambda acc, x, a, lo, hi: _vecmat_rows_by_row(acc, x, a, lo, hi)
+
+
+@kernel
+def _vecmat_rows_by_row(acc, x, a, lo, hi):
+    """Row-major a: two rows per pass."""
     m = a.shape[1]
     i = lo
     while i + 1 < hi:
@@ -218,6 +256,17 @@ def _vecmat_rows(acc, x, a, lo, hi):
         xi = x[i]
         for j in range(m):
             acc[j] += xi * a[i, j]
+
+
+@kernel
+def _vecmat_rows_by_column(acc, x, a, lo, hi):
+    """Column-major a: one contiguous dot product per column."""
+    for j in range(a.shape[1]):
+        col = a[lo:hi, j]
+        s = 0.0
+        for i in range(hi - lo):
+            s += x[lo + i] * col[i]
+        acc[j] += s
 
 
 @kernel
@@ -277,6 +326,13 @@ def _finite_rows(a, lo, hi):
 def _ov_finite_rows(a, lo, hi):
     if a.layout == "C":     # one flat run of memory
         return lambda a, lo, hi: _finite_flat(a.reshape(-1)[lo * a.shape[1]:hi * a.shape[1]])
+    if a.layout == "F":     # a contiguous run per column
+        def columns(a, lo, hi):
+            for j in range(a.shape[1]):
+                if not _finite_flat(a[lo:hi, j]):
+                    return False
+            return True
+        return columns
 
     def rows(a, lo, hi):
         for i in range(lo, hi):
