@@ -118,6 +118,7 @@ class BoundModel:
     def __init__(self, model: CompiledModel, data, seed: int = 0):
         self.model = model
         self.last_error: str | None = None
+        self._data_checked = False     # see _err
         source = read_data(data)
         infer_sizes(source, model.ir.data)
         self._data_notes = {n: e.note for n, e in source.entries.items() if e.note}
@@ -230,7 +231,7 @@ class BoundModel:
         """The log density at unconstrained `theta_unc`; -inf (with `last_error` set) where it
         cannot be evaluated."""
         theta = self._theta(theta_unc)
-        err = np.zeros(2, np.int64)
+        err = self._err()
         lp = self.model.module.log_density(theta, self.data, self.tdata, bool(propto),
                                            bool(jacobian), err)
         return self._finish(lp, err)
@@ -239,7 +240,7 @@ class BoundModel:
         """(log density, gradient) at unconstrained `theta_unc`."""
         theta = self._theta(theta_unc)
         grad = np.zeros(theta.shape[0])
-        err = np.zeros(2, np.int64)
+        err = self._err()
         lp = self.model.module.log_density_grad(theta, self.data, self.tdata, bool(propto),
                                                 bool(jacobian), grad, err)
         return self._finish(lp, err), grad
@@ -251,7 +252,16 @@ class BoundModel:
             raise ValueError(f"expected {n} unconstrained parameters, got shape {theta.shape}")
         return theta
 
+    def _err(self) -> np.ndarray:
+        """The kernels' error slots: err[1] = 1 once an evaluation has passed the argument
+        checks that depend on the data alone (a GLM's x), which then need not run again."""
+        err = np.zeros(2, np.int64)
+        err[1] = int(self._data_checked)
+        return err
+
     def _finish(self, lp: float, err) -> float:
+        if err[0] == 0:
+            self._data_checked = True
         if err[0] < 0:
             raise DomainError(self._site_message(err[0]))
         if err[0] > 0:

@@ -76,6 +76,17 @@ def test_pareto_k_matches_theory():
     assert "fullrank" in psis.reading(0.9) and "usable" in psis.reading(0.6)
 
 
+def test_pareto_k_of_ratios_spread_beyond_floating_point_is_inf_without_warnings():
+    """Log ratios over 1e5 nats (a q far from the posterior): the tail's exceedances underflow
+    and the fit breaks down; k is inf, and numpy says nothing."""
+    import warnings
+    log_ratio = np.concatenate([np.linspace(-1e5, -1e4, 990), np.linspace(0.0, 1e3, 10)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert psis.pareto_k(log_ratio) == math.inf
+    assert "orders of magnitude" in psis.reading(math.inf)
+
+
 def test_loop_on_standin_model():
     """The template loop fits its own stand-in Gaussian: means and sds of very different
     scales, from one seed, identically however it is chunked."""

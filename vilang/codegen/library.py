@@ -359,7 +359,7 @@ def multivariate_forward(ctx, op, fam_name, suffix, fam):
     first_site = len(ctx.sites) + 1
     for cond in conditions(fam):
         ctx.site(op.loc, f"{op.prim}: {cond}.")
-    w.line(f"c_ = {ctx.ref(fam_fn(fam, 'check'))}({args})")
+    w.line(f"c_ = {check_call(ctx, op, fam_name, fam, args)}")
     with w.block("if c_ != 0:"):
         w.line(f"err[0] = {first_site} + c_ - 1")
         w.line(ctx.fail_stmt)
@@ -379,6 +379,18 @@ def mv_real_positions(op: I.Op, fam) -> dict[int, int]:
         out[k] = pos
         pos += 1
     return out
+
+
+def check_call(ctx, op: I.Op, fam_name: str, fam, args: str) -> str:
+    """The argument check of a multivariate density.  A GLM's x that is data is checked for
+    finiteness (a scan of the whole matrix: a quarter of a logistic regression's gradient)
+    only while err[1] is 0: a caller sets err[1] = 1 once the kernel has run without failure
+    on the same data (a bound model, the ADVI loop, the draws; a minibatch after each new
+    batch), so the scan runs once instead of at every evaluation."""
+    check = ctx.ref(fam_fn(fam, "check"))
+    if fam_name.endswith("_glm") and not _active(op.args[1]):
+        return f"{check}({args}, err[1] != 0)"
+    return f"{check}({args})"
 
 
 def gradient_fn(op: I.Op, fam_name: str, fam):
@@ -495,7 +507,7 @@ def density_with_adjoint(ctx: KernelContext, op: I.Op, scale: str | None = None)
     first_site = len(ctx.sites) + 1
     for cond in conditions(fam):
         ctx.site(op.loc, f"{op.prim}: {cond}.")
-    w.line(f"c_ = {ctx.ref(fam_fn(fam, 'check'))}({args})")
+    w.line(f"c_ = {check_call(ctx, op, fam_name, fam, args)}")
     with w.block("if c_ != 0:"):
         w.line(f"err[0] = {first_site} + c_ - 1")
         w.line(ctx.fail_stmt)

@@ -220,6 +220,7 @@ class ADVI:
         s = self.settings
         n_blocks = (s.max_iter + s.adapt_iter) // self.block + 2
         ist = np.zeros(L.N_IST, np.int64)
+        ist[L.BEST_NB] = -1                  # no block yet (divergence checks: loop.diverged)
         fst = np.zeros(L.N_FST)
         fst[L.ETA_SCALE] = 1.0
         hd = d if self.dense else 0
@@ -260,23 +261,25 @@ class ADVI:
         if max_iter is None:
             max_iter = self.settings.adapt_iter + self.settings.max_iter
         cfg_i, cfg_f = self._config(state, max_iter, check)
-        remaining = max_iter - state.iteration if n_steps is None else n_steps
+        target = max_iter if n_steps is None else state.iteration + n_steps
         chunk = 50
-        while remaining > 0 and state.stop_code == L.RUNNING:
-            n = min(chunk, remaining)
+        while state.iteration < target and state.stop_code == L.RUNNING:
+            n = min(chunk, target - state.iteration)
             if self.batches is not None and self.settings.control_variate:
                 if state.iteration >= state.cvf[L.CV_NEXT]:
                     self.refresh_anchor(state)
                 n = min(n, max(int(state.cvf[L.CV_NEXT]) - state.iteration, 1))
             t0 = time.perf_counter()
+            k0 = state.iteration
+            # (returns early after a divergence, for the anchor to be refreshed)
             self.loop.run(state.lam, state.acc, state.ist, state.fst, state.bsum, state.blocks,
                           state.belbo, state.bad, state.hess, state.hvec, state.cv, state.cvf,
                           *self.fit_data(), cfg_i, cfg_f, n)
             dt = time.perf_counter() - t0
-            remaining -= n
             if progress is not None:
                 progress(state)
-            chunk = int(min(max(n * chunk_seconds / max(dt, 1e-6), 1), 1 << 30))
+            done = max(state.iteration - k0, 1)
+            chunk = int(min(max(done * chunk_seconds / max(dt, 1e-6), 1), 1 << 30))
         if state.stop_code == L.RUNNING and state.iteration >= max_iter:
             state.ist[L.STOP] = L.MAX_ITER
         return state

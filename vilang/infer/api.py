@@ -285,6 +285,11 @@ def _notes(state: State) -> list:
         notes.append(f"{int(state.ist[L.SKIPPED])} steps were skipped (no finite gradient, or "
                      "a step that would have made q non-finite); the step size was halved "
                      "each time.")
+    if state.ist[L.RESTARTS]:
+        notes.append(f"q diverged {int(state.ist[L.RESTARTS])} time(s) (the ELBO fell to "
+                     f"{state.fst[L.DIVERGED_ELBO]:.6g}, from {state.fst[L.BEST_ELBO]:.6g} at "
+                     "best); each time the fit went back to its best point and halved the "
+                     "step size.  If this recurs, give a smaller step size (--eta).")
     if state.ist[L.DROPPED]:
         notes.append(f"{int(state.ist[L.DROPPED])} draws with a non-finite log density or "
                      "gradient were dropped and redrawn.")

@@ -332,7 +332,7 @@ def step(lam, g, acc, k, eta, optimizer, unit, out, acc_out):
             acc_out[0, p] = s
             out[p] = lam[p] + scale * gp / (1.0 + math.sqrt(s))
             continue
-        if k == 1:
+        if k == 1 or acc[0, p] == 0.0:     # the first step, or a restart (forgotten history)
             s = gp * gp
             r = 0.0 if gp == 0.0 else math.copysign(1.0, gp)
         else:

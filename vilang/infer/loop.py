@@ -40,11 +40,16 @@ PARALLEL_DRAWS = False
 # minibatch kernels (scaled sums over the B rows that `gather_rows` copies into the batch)
 
 # integer state `ist`
-K, NB, IN_BLOCK, STOP, CONSEC, SKIPPED, DROPPED, SITE, BAD_KIND, HESS_N, DENSE = range(11)
-N_IST = 11
+K, NB, IN_BLOCK, STOP, CONSEC, SKIPPED, DROPPED, SITE, BAD_KIND, HESS_N, DENSE, BEST_NB, \
+    RESTARTS = range(13)
+N_IST = 13
 # float state `fst`
-ETA_SCALE, DRIFT, NOISE, CHI2, ELBO_SUM = range(5)
-N_FST = 5
+ETA_SCALE, DRIFT, NOISE, CHI2, ELBO_SUM, BEST_ELBO, DIVERGED_ELBO, BEST_ETA_SCALE = range(8)
+N_FST = 8
+# a block whose mean ELBO is this much below the best block's (absolute, per parameter, and
+# relative to the best) has diverged: see `diverged`
+DIVERGE_ABS, DIVERGE_PER_PARAM, DIVERGE_REL = 1000.0, 100.0, 1.0
+MAX_RESTARTS = 8
 # integer configuration `cfg_i`
 C_FAMILY, C_OPTIMIZER, C_GRAD_SAMPLES, C_MAX_ITER, C_BLOCK, C_MIN_WINDOW, C_MAX_CONSEC, \
     C_SEED, C_CHECK, C_DENSE, C_ROWS = range(11)
@@ -80,11 +85,49 @@ def has_nan(x):
 
 
 @kernel
+def data_checked(err):
+    """After an evaluation without failure, the data's own argument checks need not run again
+    on the same data (err[1] = 1: see vilang/codegen/library.py `check_call`)."""
+    if err[0] == 0:
+        err[1] = 1
+
+
+@kernel
 def long_enough(k, eta, optimizer):
     """Are the stopping rule's windows (k / 4 iterations each) at least twice as long as the
     iterates' memory, about 1.4 / rate_k iterations?  Shorter windows cannot tell a slow
     drift from noise."""
     return k * rate(k, eta, optimizer) >= 11.2
+
+
+@kernel
+def diverged(elbo, best, d):
+    """Is a block's mean ELBO so far below the best block's that q has run away rather than
+    wandered by noise?  The drop must exceed DIVERGE_ABS + DIVERGE_PER_PARAM d (the noise of
+    block means of a d-parameter ELBO is of order sqrt(d)) and DIVERGE_REL |best| (an ELBO
+    twice as bad: runaways lose orders of magnitude within a few blocks)."""
+    drop = best - elbo
+    return not (drop <= max(DIVERGE_ABS + DIVERGE_PER_PARAM * d, DIVERGE_REL * abs(best)))
+
+
+@kernel
+def restart_from_best(lam, acc, ist, fst, blocks, cvf):
+    """After a divergence: q goes back to the best block's mean, the optimiser forgets its
+    gradient history (which the runaway filled with huge gradients), the stopping rule's
+    history is cut back to the best block, and the step size is half what it was there
+    (steps skipped in the runaway, each halving it, are forgotten with it).  A minibatch fit's
+    control variate is re-anchored there (cvf[CV_NEXT] = now: Python refreshes it before the
+    next chunk of iterations)."""
+    best = ist[BEST_NB]
+    copy_into(lam, blocks[best])
+    fill(acc[0], 0.0)
+    fill(acc[1], 0.0)
+    ist[NB] = best + 1
+    ist[RESTARTS] += 1
+    fst[ETA_SCALE] = 0.5 * fst[BEST_ETA_SCALE]
+    fst[BEST_ETA_SCALE] = fst[ETA_SCALE]
+    if cvf[CV_ON] != 0.0:
+        cvf[CV_NEXT] = ist[K]
 
 
 @kernel
@@ -141,12 +184,14 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, cv, cvf, data,
             rng_rows[0] = stream_key(cfg_i[C_SEED], TAG_ROWS, k)
             sample_rows(rng_rows, cfg_i[C_ROWS], rows)
             gather_rows(data, tdata, rows, batch, tbatch)
+            err[1] = 0         # new rows: their data checks are to be made again
         use_cv = False
         lp0 = 0.0
         if cvf[CV_ON] != 0.0:
             err[0] = 0
             lp0 = fit_log_density_grad(cv[0], batch, tbatch, on, on, g0, err)
             use_cv = err[0] == 0 and math.isfinite(lp0) and finite_vector(g0)
+            data_checked(err)
         fill(gl, 0.0)
         lp_sum = 0.0
         good = 0
@@ -175,6 +220,7 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, cv, cvf, data,
                 draw_point(lam, d, family, sd, eta, zeta)
                 err[0] = 0
                 lp = fit_log_density_grad(zeta, batch, tbatch, on, on, g, err)
+                data_checked(err)
             j += 1
             kind = 0
             if err[0] != 0:
@@ -242,14 +288,24 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, cv, cvf, data,
         ist[IN_BLOCK] += 1
         if ist[IN_BLOCK] == block:
             nb = ist[NB]
+            elbo_block = fst[ELBO_SUM] / block
             if nb < blocks.shape[0]:
                 for p in range(n):
                     blocks[nb, p] = bsum[p] / block
-                belbo[nb] = fst[ELBO_SUM] / block
+                belbo[nb] = elbo_block
                 ist[NB] = nb + 1
             fill(bsum, 0.0)
             fst[ELBO_SUM] = 0.0
             ist[IN_BLOCK] = 0
+            if cfg_i[C_CHECK] != 0 and nb < blocks.shape[0]:
+                if ist[BEST_NB] < 0 or elbo_block > fst[BEST_ELBO]:
+                    fst[BEST_ELBO] = elbo_block
+                    fst[BEST_ETA_SCALE] = fst[ETA_SCALE]
+                    ist[BEST_NB] = nb
+                elif ist[RESTARTS] < MAX_RESTARTS and diverged(elbo_block, fst[BEST_ELBO], d):
+                    fst[DIVERGED_ELBO] = elbo_block
+                    restart_from_best(lam, acc, ist, fst, blocks, cvf)
+                    return
             if dense and ist[HESS_N] >= precond.READY:
                 # DENSE: 0 no usable estimate, 1 usable but not worth it, 2 Newton steps
                 if precond.refactor(hess[0], hess[1], hvec[1]) and \
@@ -328,6 +384,7 @@ def elbo(lam, d, family, n, seed, index, data, tdata):
         draw_point(lam, d, family, sd, eta, zeta)
         err[0] = 0
         lp = fit_log_density(zeta, data, tdata, off, on, err)
+        data_checked(err)
         if err[0] != 0 or not math.isfinite(lp):
             dropped += 1
             site = err[0]
@@ -374,6 +431,7 @@ def draws(lam, d, family, seed, start, stop, max_tries, data, tdata, out, zetas,
             if with_lp:
                 err[0] = 0
                 lp = log_density(zeta, data, tdata, off, on, err)
+                data_checked(err)
                 log_p[j] = lp if err[0] == 0 and not math.isnan(lp) else -np.inf
             s = 0.0
             for i in range(d):
@@ -398,4 +456,5 @@ def chunk_log_density(zetas, start, stop, batch, tbatch, out):
     for j in range(start, stop):
         err[0] = 0
         lp = fit_log_density(zetas[j], batch, tbatch, off, on, err)
+        data_checked(err)
         out[j] += lp if err[0] == 0 and not math.isnan(lp) else -np.inf

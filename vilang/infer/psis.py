@@ -49,7 +49,8 @@ def pareto_k(log_ratios: np.ndarray) -> float:
 
     Draws whose log density is -inf carry zero weight and are dropped; returns inf when the
     ratios cannot be assessed (fewer than 10 usable draws in all, or a tail of one value),
-    -inf when the ratios are all equal (q is the posterior up to rounding)."""
+    or when they spread over so many orders of magnitude that the fit breaks down; -inf
+    when the ratios are all equal (q is the posterior up to rounding)."""
     r = np.asarray(log_ratios, dtype=np.float64)
     r = r[np.isfinite(r)]
     n = r.shape[0]
@@ -64,8 +65,10 @@ def pareto_k(log_ratios: np.ndarray) -> float:
     exceed = np.exp(tail - tail[-1]) - math.exp(cutoff - tail[-1])
     if not np.all(np.isfinite(exceed)) or exceed[-1] <= 0 or np.all(exceed == exceed[0]):
         return math.inf
-    k, _ = gpd_fit(np.sort(exceed))
-    return float(k)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        # ratios spread over hundreds of orders of magnitude underflow to a zero quartile
+        k, _ = gpd_fit(np.sort(exceed))
+    return float(k) if math.isfinite(k) else math.inf
 
 
 def reading(k: float) -> str:
@@ -74,8 +77,9 @@ def reading(k: float) -> str:
         return ("Pareto k = -inf: every importance ratio is the same, so the approximation is "
                 "the posterior itself (up to rounding).")
     if not math.isfinite(k):
-        return ("Pareto k could not be computed (too few draws with a finite log density); "
-                "the approximation cannot be checked.")
+        return ("Pareto k could not be computed (too few draws with a finite log density, or "
+                "importance ratios spread over hundreds of orders of magnitude, which means "
+                "q is far from the posterior); the approximation cannot be checked.")
     if k < GOOD:
         return (f"Pareto k = {k:.2f} (< 0.5): the approximation is close to the posterior; its "
                 "draws can be used as they are.")

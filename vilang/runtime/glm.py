@@ -35,7 +35,9 @@ Entry points per family F:
     table entry is `FAMILIES[F].extra["d_nox"]`; normal_id_glm also has `_d_data` (y data
     too: no d_y, a zero-size placeholder for a vector y);
   * `F_dropped(y, x, ..., a_y, a_x, ...)` (cheap unless no argument is a parameter) and
-    `F_check(y, x, ...)`;
+    `F_check(y, x, ..., x_known=False)`: with x_known, x is taken to be finite without the
+    scan of every element (generated kernels pass it for a data x that passed the check
+    before: `err[1]`, see vilang/codegen/library.py `check_call`);
   * no generators, except `bernoulli_logit_glm_rng(x, alpha, beta)` (Stan has that one).
 """
 import math
@@ -487,7 +489,7 @@ def normal_id_glm_dropped(y, x, alpha, beta, sigma, a_y, a_x, a_alpha, a_beta, a
 
 
 @kernel
-def normal_id_glm_check(y, x, alpha, beta, sigma):
+def normal_id_glm_check(y, x, alpha, beta, sigma, x_known=False):
     p = _glm_sizes(y, x, alpha, beta, 3, 4)
     if p:
         return p
@@ -496,7 +498,7 @@ def normal_id_glm_check(y, x, alpha, beta, sigma):
         return 5
     if not _all_finite_any(y):
         return 1
-    if not _x_finite(x):
+    if not x_known and not _x_finite(x):
         return 2
     if not _all_finite_any(alpha):
         return 3
@@ -612,13 +614,13 @@ def bernoulli_logit_glm_dropped(y, x, alpha, beta, a_y, a_x, a_alpha, a_beta):
 
 
 @kernel
-def bernoulli_logit_glm_check(y, x, alpha, beta):
+def bernoulli_logit_glm_check(y, x, alpha, beta, x_known=False):
     p = _glm_sizes(y, x, alpha, beta, 3, 4)
     if p:
         return p
     if not _ints_within(y, 0, 1):
         return 1
-    if not _x_finite(x):
+    if not x_known and not _x_finite(x):
         return 2
     if not _all_finite_any(alpha):
         return 3
@@ -773,13 +775,13 @@ def _check_nonneg_ints(y):
 
 
 @kernel
-def poisson_log_glm_check(y, x, alpha, beta):
+def poisson_log_glm_check(y, x, alpha, beta, x_known=False):
     p = _glm_sizes(y, x, alpha, beta, 3, 4)
     if p:
         return p
     if not _check_nonneg_ints(y):
         return 1
-    if not _x_finite(x):
+    if not x_known and not _x_finite(x):
         return 2
     if not _all_finite_any(alpha):
         return 3
@@ -927,7 +929,7 @@ def neg_binomial_2_log_glm_dropped(y, x, alpha, beta, phi, a_y, a_x, a_alpha, a_
 
 
 @kernel
-def neg_binomial_2_log_glm_check(y, x, alpha, beta, phi):
+def neg_binomial_2_log_glm_check(y, x, alpha, beta, phi, x_known=False):
     p = _glm_sizes(y, x, alpha, beta, 3, 4)
     if p:
         return p
@@ -936,7 +938,7 @@ def neg_binomial_2_log_glm_check(y, x, alpha, beta, phi):
         return 5
     if not _check_nonneg_ints(y):
         return 1
-    if not _x_finite(x):
+    if not x_known and not _x_finite(x):
         return 2
     if not _all_finite_any(alpha):
         return 3
@@ -1070,7 +1072,7 @@ def categorical_logit_glm_dropped(y, x, alpha, beta, a_y, a_x, a_alpha, a_beta):
 
 
 @kernel
-def categorical_logit_glm_check(y, x, alpha, beta):
+def categorical_logit_glm_check(y, x, alpha, beta, x_known=False):
     N = _glm_n(y, x)
     ny = _nobs(y)
     if ny >= 0 and ny != N:
@@ -1082,7 +1084,7 @@ def categorical_logit_glm_check(y, x, alpha, beta):
     C = beta.shape[1]
     if not _ints_within(y, 1, C):
         return 1
-    if not _x_finite(x):
+    if not x_known and not _x_finite(x):
         return 2
     if not _all_finite(alpha):
         return 3
@@ -1193,7 +1195,7 @@ def ordered_logistic_glm_dropped(y, x, beta, cuts, a_y, a_x, a_beta, a_cuts):
 
 
 @kernel
-def ordered_logistic_glm_check(y, x, beta, cuts):
+def ordered_logistic_glm_check(y, x, beta, cuts, x_known=False):
     N = _glm_n(y, x)
     ny = _nobs(y)
     if ny >= 0 and ny != N:
@@ -1203,7 +1205,7 @@ def ordered_logistic_glm_check(y, x, beta, cuts):
     Km1 = cuts.shape[0]
     if not _ints_within(y, 1, Km1 + 1):
         return 1
-    if not _x_finite(x):
+    if not x_known and not _x_finite(x):
         return 2
     if not _all_finite(beta):
         return 3
