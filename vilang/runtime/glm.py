@@ -51,8 +51,8 @@ from .jit import kernel, parallel_kernel
 from .multivariate import (LOG_2PI, _all_finite, _all_finite_any, _as1d, _at, _digamma,
                            _inv_logit, _is_ordered, _is_vec, _like, _nobs, _ord_term,
                            _register, _vlen)
-from .parallel import (all_finite_2d, chunk_rows, is_parallel, log1p_unit, partials,
-                       reduce_partials, vexp)
+from .parallel import (all_finite_2d, by_layout, chunk_rows, is_parallel, log1p_unit,
+                       partials, reduce_partials, vexp)
 
 
 def _xv(x, n, k):
@@ -191,17 +191,6 @@ def _block_rows(K):
     return max(1, min(_BLOCK_ROWS, _BLOCK_VALUES // max(K, 1)))
 
 
-def _eta_block(X, sx, av, sa, beta, n0, m, eta):
-    """eta[i] = alpha_n + x_n . beta for the m rows n = n0 + i."""
-
-
-@overload(_eta_block, jit_options={"cache": True})
-def _ov_eta_block(X, sx, av, sa, beta, n0, m, eta):
-    if X.layout == "F":
-        return lambda X, sx, av, sa, beta, n0, m, eta: _eta_block_by_column(X, sx, av, sa, beta, n0, m, eta)
-    return lambda X, sx, av, sa, beta, n0, m, eta: _eta_block_by_row(X, sx, av, sa, beta, n0, m, eta)
-
-
 @kernel
 def _eta_block_by_row(X, sx, av, sa, beta, n0, m, eta):
     """Row-major x (the data as given): a dot product per row."""
@@ -234,6 +223,13 @@ def _eta_block_by_column(X, sx, av, sa, beta, n0, m, eta):
         eta[i] += av[(n0 + i) * sa]
 
 
+def _eta_block(X, sx, av, sa, beta, n0, m, eta):
+    """eta[i] = alpha_n + x_n . beta for the m rows n = n0 + i."""
+
+
+by_layout(_eta_block, 0, _eta_block_by_row, _eta_block_by_column)
+
+
 @kernel
 def _scatter(buf, s, n0, m, g, scale):
     """buf[n * s] += scale * g[i] for the rows n = n0 + i (s = 0: their sum into buf[0], summed
@@ -246,17 +242,6 @@ def _scatter(buf, s, n0, m, g, scale):
         return
     for i in range(m):
         buf[n0 + i] += scale * g[i]
-
-
-def _xtg_block(X, sx, n0, m, g, db):
-    """db += sum_i g[i] x_{n0 + i}."""
-
-
-@overload(_xtg_block, jit_options={"cache": True})
-def _ov_xtg_block(X, sx, n0, m, g, db):
-    if X.layout == "F":
-        return lambda X, sx, n0, m, g, db: _xtg_block_by_column(X, sx, n0, m, g, db)
-    return lambda X, sx, n0, m, g, db: _xtg_block_by_row(X, sx, n0, m, g, db)
 
 
 @kernel
@@ -291,6 +276,13 @@ def _xtg_block_by_column(X, sx, n0, m, g, db):
         for i in range(m):
             s += g[i] * col[i]
         db[k] += s
+
+
+def _xtg_block(X, sx, n0, m, g, db):
+    """db += sum_i g[i] x_{n0 + i}."""
+
+
+by_layout(_xtg_block, 0, _xtg_block_by_row, _xtg_block_by_column)
 
 
 @kernel

@@ -160,15 +160,17 @@ def log1p_unit(u):
 # Matrix-vector products: row-parallel forward, chunk-reduced transpose
 # =============================================================================================
 
-def _matvec_rows(out, a, x, lo, hi, acc):
-    """out[i] (+)= a[i, :] . x for the rows lo <= i < hi."""
-
-
-@overload(_matvec_rows, jit_options={"cache": True})
-def _ov_matvec_rows(out, a, x, lo, hi, acc):
-    if a.layout == "F":
-        return lambda out, a, x, lo, hi, acc: _matvec_rows_by_column(out, a, x, lo, hi, acc)
-    return lambda out, a, x, lo, hi, acc: _matvec_rows_by_row(out, a, x, lo, hi, acc)
+def by_layout(stub, matrix_arg: int, by_row, by_column):
+    """Make the Python function `stub` callable from kernels as `by_column` when its argument
+    number `matrix_arg` is a column-major (Fortran-order) array, else as `by_row`.  A
+    minibatch's matrices are column-major (`vilang.infer.batches`): loops down their columns
+    vectorise across rows, where a row-major matrix with few columns wants a dot product per
+    row."""
+    @overload(stub, jit_options={"cache": True})
+    def _dispatch(*args):
+        chosen = by_column if args[matrix_arg].layout == "F" else by_row
+        return lambda *args: chosen(*args)
+    return stub
 
 
 @kernel
@@ -210,6 +212,13 @@ def _matvec_rows_by_column(out, a, x, lo, hi, acc):
         out[i] += tmp[i - lo]
 
 
+def _matvec_rows(out, a, x, lo, hi, acc):
+    """out[i] (+)= a[i, :] . x for the rows lo <= i < hi."""
+
+
+by_layout(_matvec_rows, 1, _matvec_rows_by_row, _matvec_rows_by_column)
+
+
 @parallel_kernel
 def _matvec_par(out, a, x, acc):
     n = a.shape[0]
@@ -228,17 +237,6 @@ def matvec_into(out, a, x, acc):
         _matvec_par(out, a, x, acc)
     else:
         _matvec_rows(out, a, x, 0, n, acc)
-
-
-def _vecmat_rows(acc, x, a, lo, hi):
-    """acc += x[lo:hi] a[lo:hi, :]."""
-
-
-@overload(_vecmat_rows, jit_options={"cache": True})
-def _ov_vecmat_rows(acc, x, a, lo, hi):
-    if a.layout == "F":
-        return lambda acc, x, a, lo, hi: _vecmat_rows_by_column(acc, x, a, lo, hi)
-    return lambda acc, x, a, lo, hi: _vecmat_rows_by_row(acc, x, a, lo, hi)
 
 
 @kernel
@@ -267,6 +265,13 @@ def _vecmat_rows_by_column(acc, x, a, lo, hi):
         for i in range(hi - lo):
             s += x[lo + i] * col[i]
         acc[j] += s
+
+
+def _vecmat_rows(acc, x, a, lo, hi):
+    """acc += x[lo:hi] a[lo:hi, :]."""
+
+
+by_layout(_vecmat_rows, 2, _vecmat_rows_by_row, _vecmat_rows_by_column)
 
 
 @kernel
