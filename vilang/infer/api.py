@@ -170,22 +170,15 @@ def draw(advi: ADVI, lam: np.ndarray, n: int, threads: int):
     zetas = np.zeros((n, advi.d))
     log_p = np.zeros(n)
     log_g = np.zeros(n)
-    parts = np.linspace(0, n, threads + 1).astype(np.int64)
     status = np.zeros((threads, 3), np.int64)
     chunked = advi.batches is not None
 
-    def work(t):
-        if threads > 1:
-            set_threads(1)         # the draws are split over the threads already
-        advi.loop.draws(lam, advi.d, advi.family, advi.seed, parts[t], parts[t + 1],
-                        MAX_DRAW_TRIES, kb.data, kb.tdata, out, zetas, log_p, log_g,
-                        status[t], not chunked)
+    def work(lo, hi, t):
+        advi.loop.draws(lam, advi.d, advi.family, advi.seed, lo, hi, MAX_DRAW_TRIES, kb.data,
+                        kb.tdata, out, zetas, log_p, log_g, status[t], not chunked)
 
-    if threads == 1 or n < 2:
-        work(0) if threads == 1 else [work(t) for t in range(threads)]
-    else:
-        with ThreadPoolExecutor(threads) as pool:
-            list(pool.map(work, range(threads)))
+    with _pool(threads, n) as pool:
+        _over_threads(pool, threads, n, work)
     failed = [s for s in status if s[2] >= 0]
     if failed:
         site = int(failed[0][1])
@@ -221,19 +214,15 @@ def chunked_log_density(advi: ADVI, zetas: np.ndarray, threads: int) -> np.ndarr
     starts = range(0, n_rows, size)
     full = Batches(b.bm, b.dim, size)
     last = Batches(b.bm, b.dim, n_rows - starts[-1]) if n_rows % size else full
-    parts = np.linspace(0, n, threads + 1).astype(np.int64)
     log_p = np.zeros(n)
     unscaled = np.zeros(n)
 
     def evaluate(batch, scale, into, pool):
-        def part(t):
-            if threads > 1:
-                set_threads(1)
-            advi.loop.chunk_log_density(zetas, parts[t], parts[t + 1],
-                                        batch.with_scale(scale), batch.tdata, into)
-        list(pool.map(part, range(threads))) if pool else part(0)
+        data = batch.with_scale(scale)
+        _over_threads(pool, threads, n, lambda lo, hi, t: advi.loop.chunk_log_density(
+            zetas, lo, hi, data, batch.tdata, into))
 
-    with ThreadPoolExecutor(threads) if threads > 1 and n > 1 else _no_pool() as pool:
+    with _pool(threads, n) as pool:
         for start in starts:
             batch = full if start + size <= n_rows else last
             batch.take(np.arange(start, start + batch.size))
@@ -244,9 +233,30 @@ def chunked_log_density(advi: ADVI, zetas: np.ndarray, threads: int) -> np.ndarr
     return log_p
 
 
-@contextlib.contextmanager
-def _no_pool():
-    yield None
+def _pool(threads: int, n: int):
+    """A pool of `threads` worker threads for n draws, or a stand-in (None) when one
+    thread, or one draw, is all there is."""
+    if threads > 1 and n > 1:
+        return ThreadPoolExecutor(threads)
+    return contextlib.nullcontext()
+
+
+def _over_threads(pool, threads: int, n: int, work) -> None:
+    """work(lo, hi, t) for `threads` consecutive parts [lo, hi) of range(n), part t on a
+    thread of `pool` (in turn on this thread without one); the kernels inside a part run
+    on one thread, since the parts are split over the threads already."""
+    parts = np.linspace(0, n, threads + 1).astype(np.int64)
+
+    def part(t):
+        if threads > 1:
+            set_threads(1)
+        work(parts[t], parts[t + 1], t)
+
+    if pool is None:
+        for t in range(threads):
+            part(t)
+    else:
+        list(pool.map(part, range(threads)))
 
 
 def mean_outputs(bm, advi: ADVI, lam: np.ndarray, out: np.ndarray) -> np.ndarray:
