@@ -59,32 +59,44 @@ def median_time(fn, repeat: int = 7, number: int = 1) -> float:
 
 
 # ----------------------------------------------------------------------------- steps
-def step_costs(n: int, model) -> dict:
-    bm = model.bind(linear_data(n))
+def step_time(bm, shuffle: bool) -> float:
+    """Median time of one iteration, rows from a shuffled copy (windows, what an in-memory
+    fit does) or drawn at random from the data (what a fit from memory-mapped files does)."""
     batches = Batches(bm, "N", B)
+    if shuffle:
+        assert batches.shuffle(seed=1)
     advi = ADVI(bm, Settings(), seed=1, batches=batches)
     api.compile_loop(advi)
     state = advi.init(np.zeros(advi.d), eta=0.1)
     state = advi.run(state, n_steps=64, check=False)       # warm up, refresh the anchor
     state.cvf[L.CV_NEXT] = 1e18                            # time steps, not refreshes
     steps = 2000
-    per_step = median_time(lambda: advi.run(state, n_steps=steps, check=False),
-                           repeat=5) / steps
-    theta = state.lam[:advi.d].copy()
+    return median_time(lambda: advi.run(state, n_steps=steps, check=False), repeat=5) / steps
+
+
+def step_costs(n: int, model) -> dict:
+    bm = model.bind(linear_data(n))
+    batches = Batches(bm, "N", B)
+    batches.sample(seed=1, index=0)
+    theta = np.full(bm.param_unc_num(), 0.1)
     batch_grad = median_time(lambda: batches.log_density_gradient(theta), 7, 200)
     full_grad = median_time(lambda: bm.log_density_gradient(theta), 3, 1)
-    return {"step": per_step, "batch_grad": batch_grad, "full_grad": full_grad}
+    return {"step": step_time(bm, True), "step_random": step_time(bm, False),
+            "batch_grad": batch_grad, "full_grad": full_grad}
 
 
 def report_steps():
     model = vilang.compile(code=LINEAR, filename="linear.vi")
     print(f"One minibatch ADVI iteration, linear regression D = {D}, B = {B} "
-          f"(control variate on; anchor refreshes excluded):")
-    print(f"{'N':>12} {'step':>10} {'batch gradient':>15} {'full gradient':>14}")
+          f"(control variate on; anchor refreshes excluded).  step: windows of a shuffled "
+          f"copy (in-memory data); random rows: rows gathered from random places (memory-mapped "
+          f"data):")
+    print(f"{'N':>12} {'step':>10} {'random rows':>12} {'batch gradient':>15} "
+          f"{'full gradient':>14}")
     for n in (100_000, 1_000_000, 10_000_000):
         c = step_costs(n, model)
-        print(f"{n:>12,} {c['step'] * 1e6:>8.1f} us {c['batch_grad'] * 1e6:>12.1f} us "
-              f"{c['full_grad'] * 1e3:>11.2f} ms")
+        print(f"{n:>12,} {c['step'] * 1e6:>8.1f} us {c['step_random'] * 1e6:>9.1f} us "
+              f"{c['batch_grad'] * 1e6:>12.1f} us {c['full_grad'] * 1e3:>11.2f} ms")
 
 
 # ----------------------------------------------------------------------------- peers

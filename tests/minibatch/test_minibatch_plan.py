@@ -148,6 +148,68 @@ def test_the_compiled_loop_draws_rows_uniformly():
     assert not np.array_equal(first, batches.sample(seed=1, index=4))
 
 
+def test_windows_of_the_shuffled_copy_average_to_the_full_gradient_exactly(safe):
+    """Every row lies in exactly B of the N windows (wrapping past the end), so the mean over
+    all window starts of the scaled batch estimate is the full value, for any permutation."""
+    bm, theta, n = safe
+    lp, grad = bm.log_density_gradient(theta)
+    batches = Batches(bm, "N", 7)
+    assert batches.shuffle(seed=5)
+    assert sorted(batches.order) == list(range(n))
+    pairs = [batches.log_density_gradient(theta, batches.order[(s + np.arange(7)) % n])
+             for s in range(n)]
+    assert np.mean([p[0] for p in pairs]) == pytest.approx(lp, rel=1e-10)
+    np.testing.assert_allclose(np.mean([p[1] for p in pairs], axis=0), grad, rtol=1e-9,
+                               atol=1e-8)
+
+
+def test_the_shuffled_copy_holds_the_datas_rows_in_its_order(safe):
+    """The source the compiled loop reads: row i is data row order[i], for data and row-wise
+    transformed data alike, with the same numba types as the data (no second compile)."""
+    import numba
+    bm, _, n = safe
+    batches = Batches(bm, "N", 5)
+    assert batches.shuffle(seed=2)
+    for original, copy in zip(bm.data + bm.tdata, batches.source[0] + batches.source[1]):
+        assert numba.typeof(copy) == numba.typeof(original)
+        if isinstance(original, np.ndarray) and original.ndim and original.shape[0] == n \
+                and copy is not original:
+            np.testing.assert_array_equal(copy, original[batches.order])
+
+
+def test_the_compiled_loop_reads_the_windows_batches_sample_names():
+    """The rows of iteration k in the loop (positions in the shuffled copy) are the data rows
+    `Batches.sample(seed, k)` returns."""
+    from vilang.infer.advi import ADVI, Settings
+    rng = np.random.default_rng(0)
+    bm = vilang.compile(code=SAFE["vectorised"]).bind(safe_data("vectorised", 50, rng))
+    batches = Batches(bm, "N", 8)
+    assert batches.shuffle(seed=3)
+    advi = ADVI(bm, Settings(control_variate=False), seed=3, batches=batches)
+    state = advi.run(advi.init(np.zeros(advi.d), eta=0.1), n_steps=4, check=False)
+    assert state.iteration == 4
+    loop_rows = batches.order[batches.rows]
+    check = Batches(bm, "N", 8)
+    check.shuffle(seed=3)
+    assert np.array_equal(loop_rows, check.sample(seed=3, index=4))
+    assert len(set(loop_rows)) == 8           # a window: no row twice
+    np.testing.assert_array_equal(check.data[2], bm.data[2][loop_rows])
+
+
+def test_memory_mapped_or_too_large_data_is_not_copied(tmp_path):
+    rng = np.random.default_rng(1)
+    data = safe_data("vectorised", 30, rng)
+    np.save(tmp_path / "X.npy", data["X"])
+    mapped = dict(data, X=np.load(tmp_path / "X.npy", mmap_mode="r"))
+    model = vilang.compile(code=SAFE["vectorised"])
+    batches = Batches(model.bind(mapped), "N", 5)
+    assert not batches.shuffle(seed=1) and not batches.windows
+    assert batches.source[0] is batches.bm.data
+    in_memory = Batches(model.bind(data), "N", 5)
+    assert not in_memory.shuffle(seed=1, max_bytes=100)
+    assert in_memory.shuffle(seed=1) and in_memory.windows
+
+
 def test_a_size_that_is_not_a_row_dimension_is_named():
     model = vilang.compile(code=SAFE["vectorised"])
     with pytest.raises(vilang.ModelError, match="'X' uses 'K' in a size other than its first"):

@@ -205,6 +205,7 @@ class ADVI:
                       and settings.dense and 0 < self.d <= precond.DENSE_MAX)
         self.block = max(settings.block, math.ceil(
             self.n * (settings.max_iter + settings.adapt_iter + 1) / BLOCK_MEMORY))
+        self._last_full = None       # (theta, lp, grad): see _full_gradient
 
     # ------------------------------------------------------------------ state
     def init(self, theta: np.ndarray, eta: float | None = None) -> State:
@@ -243,6 +244,7 @@ class ADVI:
         cfg_i[L.C_CHECK] = int(check)
         cfg_i[L.C_DENSE] = int(self.dense)
         cfg_i[L.C_ROWS] = self.batches.n_rows if self.batches is not None else 0
+        cfg_i[L.C_WINDOWS] = int(self.batches is not None and self.batches.windows)
         cfg_f = np.zeros(L.N_CFG_F)
         cfg_f[L.C_ETA] = state.eta
         cfg_f[L.C_TOL] = s.tol
@@ -291,14 +293,23 @@ class ADVI:
         stays a small share of the fit's.  The estimate stays unbiased whatever the anchor;
         the closer it is to the draws, the smaller its noise (docs/minibatch.md)."""
         k = state.iteration
+        state.cvf[L.CV_NEXT] = max(2 * k, k + ANCHOR_FIRST)
         theta0 = state.lam[:self.d].copy()
-        lp, grad = self.bm.log_density_gradient(theta0)
+        lp, grad = self._full_gradient(theta0)
         on = math.isfinite(lp) and bool(np.all(np.isfinite(grad)))
         state.cv[0] = theta0
         state.cv[1] = grad if on else 0.0
         state.cvf[L.CV_LP] = lp if on else 0.0
         state.cvf[L.CV_ON] = 1.0 if on else 0.0
-        state.cvf[L.CV_NEXT] = max(2 * k, k + ANCHOR_FIRST)
+
+    def _full_gradient(self, theta: np.ndarray) -> tuple[float, np.ndarray]:
+        """The full data's log density and gradient at `theta`, remembered for the last
+        point: every candidate of the step size search starts from the same one."""
+        last = self._last_full
+        if last is None or not np.array_equal(last[0], theta):
+            lp, grad = self.bm.log_density_gradient(theta)
+            last = self._last_full = (theta.copy(), lp, grad)
+        return last[1], last[2].copy()
 
     def fit_data(self) -> tuple:
         """(data, tdata, batch, tbatch, rows) as the compiled loop takes them."""
@@ -306,7 +317,7 @@ class ADVI:
         if self.batches is None:
             return kb.data, kb.tdata, kb.data, kb.tdata, NO_ROWS
         b = self.batches
-        return kb.data, kb.tdata, b.data, b.tdata, b.rows
+        return (*b.source, b.data, b.tdata, b.rows)
 
     def site_message(self, code: int) -> str:
         """The reason and model line of a failure code from the kernels the fit calls."""

@@ -79,7 +79,7 @@ def _fit(bm, algorithm, seed, iter, draws, init, threads, optimizer,  # noqa: A0
     seed = int(seed)
     timing = {}
     t0 = time.perf_counter()
-    advi = ADVI(bm, settings, seed, batches=_batches(bm, minibatch))
+    advi = ADVI(bm, settings, seed, batches=_batches(bm, minibatch, seed))
     compile_loop(advi)
     timing["compile"] = time.perf_counter() - t0
 
@@ -133,15 +133,18 @@ def _fit(bm, algorithm, seed, iter, draws, init, threads, optimizer,  # noqa: A0
         notes=_notes(state))
 
 
-def _batches(bm, minibatch):
-    """The `Batches` of a minibatch fit ({"N": B}), or None."""
+def _batches(bm, minibatch, seed: int):
+    """The `Batches` of a minibatch fit ({"N": B}), or None; iterations read windows of a
+    shuffled copy of the rows where one can be made (`Batches.shuffle`)."""
     if not minibatch:
         return None
     from vilang.infer.batches import Batches
     if len(minibatch) != 1:
         raise ValueError("minibatch: give one data size and a batch size, like {'N': 1000}")
     (dim, size), = minibatch.items()
-    return Batches(bm, str(dim), int(size))
+    batches = Batches(bm, str(dim), int(size))
+    batches.shuffle(seed)
+    return batches
 
 
 def compile_loop(advi: ADVI) -> None:

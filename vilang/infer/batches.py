@@ -12,10 +12,13 @@ filled from Python, for tests and for the diagnostics.  docs/minibatch.md.
 from __future__ import annotations
 
 import math
+import mmap
+import os
 
 import numpy as np
 
 from vilang.infer import core
+from vilang.runtime import support
 
 
 class Batches:
@@ -39,6 +42,44 @@ class Batches:
         td_names = [n for n, _, _ in bm.model.ir.outputs["transformed data"]]
         self.tdata = tuple(_batch_entries(td_names, bm.tdata, plan.tdata_rows, dim, size))
         self.rows = np.zeros(size, np.int64)
+        # where the compiled loop gathers its rows from: the data itself (rows drawn at
+        # random), or after `shuffle` a shuffled copy of the subsampled variables (windows of
+        # consecutive rows); `order[i]` is the data row at position i of the source
+        self.source = (bm.data, bm.tdata)
+        self.order = None
+
+    @property
+    def windows(self) -> bool:
+        """Whether iterations take windows of the shuffled copy (`shuffle`)."""
+        return self.order is not None
+
+    def shuffle(self, seed: int, max_bytes: int | None = None) -> bool:
+        """Give the fit a shuffled copy of the subsampled variables to read windows of
+        consecutive rows from (`core.sample_window`): a window of a random permutation is a
+        random sample of rows, but read in order it costs a few microseconds where B rows
+        from random places in a large array cost a trip to memory each.  The copy is made only
+        when the subsampled variables are in memory (not memory-mapped files: the point of
+        those is not to hold the data) and take at most `max_bytes` (default: a quarter of
+        the machine's memory).  Returns whether it was made."""
+        plan = self.kernels.plan
+        names = [n for n, _, _ in self.bm.model.ir.data]
+        td_names = [n for n, _, _ in self.bm.model.ir.outputs["transformed data"]]
+        arrays = [v for n, v in zip(names, self.bm.data) if n in plan.data_rows] + \
+            [v for n, v in zip(td_names, self.bm.tdata) if n in plan.tdata_rows]
+        limit = _memory_bytes() // 4 if max_bytes is None else max_bytes
+        if any(not isinstance(a, np.ndarray) or _file_backed(a) or not a.flags.c_contiguous
+               for a in arrays) or \
+                sum(a.nbytes for a in arrays) > limit:
+            return False
+        rng = np.random.default_rng([int(seed) & 0x7FFF_FFFF_FFFF_FFFF, core.TAG_SHUFFLE])
+        order = rng.permutation(self.n_rows).astype(np.int64)
+        self.source = (
+            tuple(_shuffled(v, order) if n in plan.data_rows else v
+                  for n, v in zip(names, self.bm.data)),
+            tuple(_shuffled(v, order) if n in plan.tdata_rows else v
+                  for n, v in zip(td_names, self.bm.tdata)))
+        self.order = order
+        return True
 
     def with_scale(self, scale: float) -> tuple:
         """The batch's data with the scale set to `scale` instead of N / B."""
@@ -56,11 +97,15 @@ class Batches:
 
     def sample(self, seed: int, index: int) -> np.ndarray:
         """Draw the rows of iteration `index` of a fit with `seed` (as the compiled loop
-        does) and fill the batch with them."""
+        does), fill the batch with them and return them (as rows of the data)."""
         rng = np.zeros(1, np.uint64)
         rng[0] = core.stream_key(seed, core.TAG_ROWS, index)
         rows = np.zeros(self.size, np.int64)
-        core.sample_rows(rng, self.n_rows, rows)
+        if self.windows:
+            core.sample_window(rng, self.n_rows, rows)
+            rows = self.order[rows]
+        else:
+            core.sample_rows(rng, self.n_rows, rows)
         self.take(rows)
         return rows
 
@@ -91,6 +136,32 @@ def batch_buffer(value, size: int) -> np.ndarray:
     shape = (size,) + tuple(value.shape[1:])
     order = "F" if value.ndim == 2 and value.dtype.kind == "f" else "C"
     return np.empty(shape, value.dtype, order=order)
+
+
+def _file_backed(a: np.ndarray) -> bool:
+    """Is `a` (a view of) a memory-mapped file?"""
+    while a is not None:
+        if isinstance(a, (np.memmap, mmap.mmap)):
+            return True
+        a = getattr(a, "base", None)
+    return False
+
+
+def _memory_bytes() -> int:
+    """The machine's physical memory (4 GiB when the system does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 4 << 30
+
+
+def _shuffled(value: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """value's rows in the order `order`, as an array of the same numba type (C order, and
+    read-only if value is, so the compiled loop takes it without compiling again)."""
+    out = np.empty_like(value, order="C")
+    support.gather_many_rows(value, order, out)
+    out.flags.writeable = value.flags.writeable
+    return out
 
 
 def _batch_entries(names, values, subsampled, dim, size):

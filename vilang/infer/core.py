@@ -23,7 +23,7 @@ TWO_M53 = 1.0 / 9007199254740992.0
 LOG_2PI = math.log(2.0 * math.pi)
 
 # purpose tags of the random streams (one per use, so no two uses share numbers)
-TAG_INIT, TAG_STEP, TAG_ELBO, TAG_DRAW, TAG_GQ, TAG_ROWS = 1, 2, 3, 4, 5, 6
+TAG_INIT, TAG_STEP, TAG_ELBO, TAG_DRAW, TAG_GQ, TAG_ROWS, TAG_SHUFFLE = 1, 2, 3, 4, 5, 6, 7
 
 # family and optimiser codes
 MEANFIELD, FULLRANK = 0, 1
@@ -59,6 +59,21 @@ def sample_rows(state, n_rows, out):
     for j in range(out.shape[0]):
         r = int(uniform(state) * n_rows)
         out[j] = r if r < n_rows else n_rows - 1
+
+
+@kernel
+def sample_window(state, n_rows, out):
+    """len(out) consecutive rows from a uniform start, wrapping past the last row.  Each row
+    lies in exactly len(out) of the n_rows windows, so it is in the sample with probability
+    len(out) / n_rows, as with `sample_rows`, and the N / B-scaled sums stay unbiased.  Used
+    on a shuffled copy of the data (`Batches.shuffle`), where a window is a random sample of
+    rows that is read in order rather than row by row from random places."""
+    s = int(uniform(state) * n_rows)
+    if s >= n_rows:
+        s = n_rows - 1
+    for j in range(out.shape[0]):
+        r = s + j
+        out[j] = r if r < n_rows else r - n_rows
 
 
 @kernel

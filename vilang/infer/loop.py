@@ -21,7 +21,7 @@ import numpy as np
 from vilang.infer.core import (TAG_DRAW, TAG_ELBO, TAG_GQ, TAG_ROWS, TAG_STEP,
                                add_draw_gradient, add_entropy_gradient, bad_coordinates,
                                copy_into, draw_point, entropy, fill, fill_normal, rate,
-                               row_scales, sample_rows, seed_int, state_ok, step, step_scales,
+                               row_scales, sample_rows, sample_window, seed_int, state_ok, step, step_scales,
                                stream_key)
 from vilang.infer import precond
 from vilang.infer.stopping import converged, window_size, window_test
@@ -52,8 +52,8 @@ DIVERGE_ABS, DIVERGE_PER_PARAM, DIVERGE_REL = 1000.0, 100.0, 1.0
 MAX_RESTARTS = 8
 # integer configuration `cfg_i`
 C_FAMILY, C_OPTIMIZER, C_GRAD_SAMPLES, C_MAX_ITER, C_BLOCK, C_MIN_WINDOW, C_MAX_CONSEC, \
-    C_SEED, C_CHECK, C_DENSE, C_ROWS = range(11)
-N_CFG_I = 11
+    C_SEED, C_CHECK, C_DENSE, C_ROWS, C_WINDOWS = range(12)
+N_CFG_I = 12
 # control variate of a minibatch fit `cvf`: the full data's log density at the anchor, the
 # iteration of the next refresh, whether it is in use
 CV_LP, CV_NEXT, CV_ON = range(3)
@@ -134,9 +134,10 @@ def restart_from_best(lam, acc, ist, fst, blocks, cvf):
 def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, cv, cvf, data, tdata,
         batch, tbatch, rows, cfg_i, cfg_f, n_steps):
     """Advance the state by up to `n_steps` iterations (fewer if the run stops).  A
-    minibatch fit (`rows` not empty) draws len(rows) of the cfg_i[C_ROWS] rows afresh each
-    iteration and gathers them into `batch`/`tbatch`; a full-data fit passes the data as
-    the batch.  With cvf[CV_ON] set, the minibatch gradient gets a control variate: the
+    minibatch fit (`rows` not empty) draws len(rows) of the cfg_i[C_ROWS] rows of `data`
+    afresh each iteration (a window of consecutive rows when cfg_i[C_WINDOWS] is set and
+    `data` is a shuffled copy) and gathers them into `batch`/`tbatch`; a full-data fit
+    passes the data as the batch.  With cvf[CV_ON] set, the minibatch gradient gets a control variate: the
     batch's gradient at the anchor cv[0] is subtracted and the full data's gradient there,
     cv[1], added (advi.refresh_anchor)."""
     d = bad.shape[1]
@@ -182,7 +183,10 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, cv, cvf, data,
         rng[0] = stream_key(cfg_i[C_SEED], TAG_STEP, k)
         if rows.shape[0] > 0:
             rng_rows[0] = stream_key(cfg_i[C_SEED], TAG_ROWS, k)
-            sample_rows(rng_rows, cfg_i[C_ROWS], rows)
+            if cfg_i[C_WINDOWS] != 0:
+                sample_window(rng_rows, cfg_i[C_ROWS], rows)
+            else:
+                sample_rows(rng_rows, cfg_i[C_ROWS], rows)
             gather_rows(data, tdata, rows, batch, tbatch)
             err[1] = 0         # new rows: their data checks are to be made again
         use_cv = False

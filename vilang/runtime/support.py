@@ -11,8 +11,10 @@ from numba import types
 from numba.core import cgutils
 from numba.extending import intrinsic, overload
 
-from vilang.runtime.jit import kernel
-from vilang.runtime.parallel import matvec_into, vecmat_into
+from numba import prange
+
+from vilang.runtime.jit import kernel, parallel_kernel
+from vilang.runtime.parallel import chunk_rows, is_parallel, matvec_into, n_chunks, vecmat_into
 
 
 @kernel
@@ -544,6 +546,23 @@ def gather_rows(src, rows, dst):
     before each copy, which keeps many trips in flight at once (2 to 3 times faster on a
     million-row matrix than copying row by row).  `dst` may be in either memory order."""
     _gather(src, rows, dst)
+
+
+@kernel
+def gather_many_rows(src, rows, dst):
+    """`gather_rows` for a copy of a whole data set in another order: the rows are split
+    into chunks copied on all the threads."""
+    if is_parallel(rows.shape[0]):
+        _gather_par(src, rows, dst)
+    else:
+        _gather(src, rows, dst)
+
+
+@parallel_kernel
+def _gather_par(src, rows, dst):
+    for ci in prange(n_chunks(rows.shape[0])):
+        lo, hi = chunk_rows(np.int64(ci), rows.shape[0])
+        _gather(src, rows[lo:hi], dst[lo:hi])
 
 
 def _gather(src, rows, dst):
