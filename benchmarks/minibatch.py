@@ -192,19 +192,26 @@ def report_peers():
             "VILANG_BENCH_PYMC_PYTHON", sys.executable), x_path, y_path)
     print(f"\nMinibatch ADVI, linear regression N = {n:,}, D = {D}, B = {B} "
           f"(errors against the exact posterior):")
-    print(f"{'':10} {'time':>9} {'mean err (sd)':>14} {'sd err':>8} {'vilang faster':>14}")
-    ours = results["vilang"]["time"]
+    print("time: the fit (vilang: the step size search and the optimisation; the peers: "
+          "their fit call).  vilang's whole run adds 1000 draws and the Pareto k diagnostic "
+          "over all rows, which the peers do not compute.")
+    print(f"{'':10} {'time':>9} {'mean err (sd)':>14} {'sd err':>8} {'vilang fit faster':>18} "
+          f"{'whole run faster':>17}")
+    ours, whole = results["vilang"]["fit_only"], results["vilang"]["time"]
     for name, r in results.items():
         if isinstance(r, str):
             print(f"{name:10} {r}")
             continue
         err = np.max(np.abs(np.asarray(r["mean"]) - mean) / sd)
         sd_err = np.max(np.abs(np.asarray(r["sd"]) / sd - 1))
-        ratio = "" if name == "vilang" else f"{r['time'] / ours:.1f}x"
-        print(f"{name:10} {r['time']:>7.2f} s {err:>14.3f} {sd_err:>8.2f} {ratio:>14}")
+        t = r["fit_only"] if name == "vilang" else r["time"]
+        fit_ratio = "" if name == "vilang" else f"{t / ours:.1f}x"
+        whole_ratio = "" if name == "vilang" else f"{t / whole:.1f}x"
+        print(f"{name:10} {t:>7.2f} s {err:>14.3f} {sd_err:>8.2f} {fit_ratio:>18} "
+              f"{whole_ratio:>17}")
     r = results["vilang"]
-    print(f"(vilang: {r['iterations']} iterations, fit {r['fit_only']:.2f} s of "
-          f"{r['time']:.2f} s; the rest is the 1000 draws and the diagnostic over all rows)")
+    print(f"(vilang: {r['iterations']} iterations; whole run {r['time']:.2f} s, of which "
+          f"{r['time'] - r['fit_only']:.2f} s are the draws and the diagnostic)")
 
 
 if __name__ == "__main__":
