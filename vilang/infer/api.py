@@ -48,7 +48,8 @@ def fit(bm, algorithm: str = "meanfield", seed: int = 1, iter: int | None = None
     for a minibatch fit).  progress: a
     progress line on stderr (None: when stderr is a terminal).  log: a function taking
     lines of progress notes.  minibatch: {"N": B} to fit on B rows of the data size N per
-    iteration, drawn afresh each time, with the terms that sum over rows scaled by N / B
+    iteration, drawn afresh each time (for data in memory: a window of a shuffled copy), with
+    the terms that sum over rows scaled by N / B
     (docs/minibatch.md); the draws, generated quantities and diagnostic use all the data.
 
     Raises `FitError` when the fit fails (the message names the parameters and model line

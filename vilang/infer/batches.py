@@ -67,9 +67,9 @@ class Batches:
         arrays = [v for n, v in zip(names, self.bm.data) if n in plan.data_rows] + \
             [v for n, v in zip(td_names, self.bm.tdata) if n in plan.tdata_rows]
         limit = _memory_bytes() // 4 if max_bytes is None else max_bytes
-        if any(not isinstance(a, np.ndarray) or _file_backed(a) or not a.flags.c_contiguous
-               for a in arrays) or \
-                sum(a.nbytes for a in arrays) > limit:
+        copyable = all(isinstance(a, np.ndarray) and a.flags.c_contiguous and
+                       not _file_backed(a) for a in arrays)
+        if not copyable or sum(a.nbytes for a in arrays) > limit:
             return False
         rng = np.random.default_rng([int(seed) & 0x7FFF_FFFF_FFFF_FFFF, core.TAG_SHUFFLE])
         order = rng.permutation(self.n_rows).astype(np.int64)
