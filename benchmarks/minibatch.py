@@ -192,8 +192,8 @@ def report_peers():
             "VILANG_BENCH_PYMC_PYTHON", sys.executable), x_path, y_path)
     print(f"\nMinibatch ADVI, linear regression N = {n:,}, D = {D}, B = {B} "
           f"(errors against the exact posterior):")
-    print("time: the fit (vilang: the step size search and the optimisation; the peers: "
-          "their fit call).  vilang's whole run adds 1000 draws and the Pareto k diagnostic "
+    print("time: the fit (vilang: the shuffled copy, the step size search and the "
+          "optimisation; the peers: their fit call).  vilang's whole run adds 1000 draws and the Pareto k diagnostic "
           "over all rows, which the peers do not compute.")
     print(f"{'':10} {'time':>9} {'mean err (sd)':>14} {'sd err':>8} {'vilang fit faster':>18} "
           f"{'whole run faster':>17}")

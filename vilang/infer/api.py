@@ -80,11 +80,13 @@ def _fit(bm, algorithm, seed, iter, draws, init, threads, optimizer,  # noqa: A0
     seed = int(seed)
     timing = {}
     t0 = time.perf_counter()
-    advi = ADVI(bm, settings, seed, batches=_batches(bm, minibatch, seed))
+    advi = ADVI(bm, settings, seed, batches=_batches(bm, minibatch))
     compile_loop(advi)
     timing["compile"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
+    if advi.batches is not None:
+        advi.batches.shuffle(seed)        # windows of a shuffled copy, where one can be made
     theta0 = initial_point(bm, seed, init)
     state = advi.init(theta0)
     bar = ProgressLine(settings.adapt_iter + settings.max_iter) if (
@@ -134,18 +136,15 @@ def _fit(bm, algorithm, seed, iter, draws, init, threads, optimizer,  # noqa: A0
         notes=_notes(state))
 
 
-def _batches(bm, minibatch, seed: int):
-    """The `Batches` of a minibatch fit ({"N": B}), or None; iterations read windows of a
-    shuffled copy of the rows where one can be made (`Batches.shuffle`)."""
+def _batches(bm, minibatch):
+    """The `Batches` of a minibatch fit ({"N": B}), or None."""
     if not minibatch:
         return None
     from vilang.infer.batches import Batches
     if len(minibatch) != 1:
         raise ValueError("minibatch: give one data size and a batch size, like {'N': 1000}")
     (dim, size), = minibatch.items()
-    batches = Batches(bm, str(dim), int(size))
-    batches.shuffle(seed)
-    return batches
+    return Batches(bm, str(dim), int(size))
 
 
 def compile_loop(advi: ADVI) -> None:
