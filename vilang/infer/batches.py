@@ -28,7 +28,7 @@ class Batches:
         self.bm = bm
         self.kernels = bm.model.minibatch_kernels(dim)
         plan = self.kernels.plan
-        names = [n for n, _, _ in bm.model.ir.data]
+        names = self._names = [n for n, _, _ in bm.model.ir.data]
         self.dim = dim
         self.n_rows = int(bm.data[names.index(dim)])
         size = int(size)
@@ -39,7 +39,7 @@ class Batches:
         self.scale = self.n_rows / size
         self.data = tuple(_batch_entries(names, bm.data, plan.data_rows, dim, size)) + (
             float(self.scale),)
-        td_names = [n for n, _, _ in bm.model.ir.outputs["transformed data"]]
+        td_names = self._td_names = [n for n, _, _ in bm.model.ir.outputs["transformed data"]]
         self.tdata = tuple(_batch_entries(td_names, bm.tdata, plan.tdata_rows, dim, size))
         self.rows = np.zeros(size, np.int64)
         # where the compiled loop gathers its rows from: the data itself (rows drawn at
@@ -61,9 +61,7 @@ class Batches:
         when the subsampled variables are in memory (not memory-mapped files: the point of
         those is not to hold the data) and take at most `max_bytes` (default: a quarter of
         the machine's memory).  Returns whether it was made."""
-        plan = self.kernels.plan
-        names = [n for n, _, _ in self.bm.model.ir.data]
-        td_names = [n for n, _, _ in self.bm.model.ir.outputs["transformed data"]]
+        plan, names, td_names = self.kernels.plan, self._names, self._td_names
         arrays = [v for n, v in zip(names, self.bm.data) if n in plan.data_rows] + \
             [v for n, v in zip(td_names, self.bm.tdata) if n in plan.tdata_rows]
         limit = _memory_bytes() // 4 if max_bytes is None else max_bytes

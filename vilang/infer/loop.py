@@ -21,8 +21,8 @@ import numpy as np
 from vilang.infer.core import (TAG_DRAW, TAG_ELBO, TAG_GQ, TAG_ROWS, TAG_STEP,
                                add_draw_gradient, add_entropy_gradient, bad_coordinates,
                                copy_into, draw_point, entropy, fill, fill_normal, rate,
-                               row_scales, sample_rows, sample_window, seed_int, state_ok, step, step_scales,
-                               stream_key)
+                               row_scales, sample_rows, sample_window, seed_int, state_ok,
+                               step, step_scales, stream_key)
 from vilang.infer import precond
 from vilang.infer.stopping import converged, window_size, window_test
 from numba import prange
@@ -93,6 +93,13 @@ def data_checked(err):
 
 
 @kernel
+def lp_or_minus_inf(lp, err):
+    """A draw's log density for the diagnostic: -inf where it failed or is NaN (zero weight
+    in the importance ratios)."""
+    return lp if err[0] == 0 and not math.isnan(lp) else -np.inf
+
+
+@kernel
 def long_enough(k, eta, optimizer):
     """Are the stopping rule's windows (k / 4 iterations each) at least twice as long as the
     iterates' memory, about 1.4 / rate_k iterations?  Shorter windows cannot tell a slow
@@ -137,9 +144,9 @@ def run(lam, acc, ist, fst, bsum, blocks, belbo, bad, hess, hvec, cv, cvf, data,
     minibatch fit (`rows` not empty) draws len(rows) of the cfg_i[C_ROWS] rows of `data`
     afresh each iteration (a window of consecutive rows when cfg_i[C_WINDOWS] is set and
     `data` is a shuffled copy) and gathers them into `batch`/`tbatch`; a full-data fit
-    passes the data as the batch.  With cvf[CV_ON] set, the minibatch gradient gets a control variate: the
-    batch's gradient at the anchor cv[0] is subtracted and the full data's gradient there,
-    cv[1], added (advi.refresh_anchor)."""
+    passes the data as the batch.  With cvf[CV_ON] set, the minibatch gradient gets a
+    control variate: the batch's gradient at the anchor cv[0] is subtracted and the full
+    data's gradient there, cv[1], added (advi.refresh_anchor)."""
     d = bad.shape[1]
     family = cfg_i[C_FAMILY]
     m = cfg_i[C_GRAD_SAMPLES]
@@ -436,7 +443,7 @@ def draws(lam, d, family, seed, start, stop, max_tries, data, tdata, out, zetas,
                 err[0] = 0
                 lp = log_density(zeta, data, tdata, off, on, err)
                 data_checked(err)
-                log_p[j] = lp if err[0] == 0 and not math.isnan(lp) else -np.inf
+                log_p[j] = lp_or_minus_inf(lp, err)
             s = 0.0
             for i in range(d):
                 s += eta[i] * eta[i]
@@ -461,4 +468,4 @@ def chunk_log_density(zetas, start, stop, batch, tbatch, out):
         err[0] = 0
         lp = fit_log_density(zetas[j], batch, tbatch, off, on, err)
         data_checked(err)
-        out[j] += lp if err[0] == 0 and not math.isnan(lp) else -np.inf
+        out[j] += lp_or_minus_inf(lp, err)

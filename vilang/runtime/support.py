@@ -7,11 +7,9 @@ import math
 
 import numpy as np
 from llvmlite import ir
-from numba import types
+from numba import prange, types
 from numba.core import cgutils
 from numba.extending import intrinsic, overload
-
-from numba import prange
 
 from vilang.runtime.jit import kernel, parallel_kernel
 from vilang.runtime.parallel import chunk_rows, is_parallel, matvec_into, n_chunks, vecmat_into
